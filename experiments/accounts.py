@@ -1,0 +1,69 @@
+"""Registering users and the bootstrap every installation starts from."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from .errors import ConflictError, InvalidInputError, NameTakenError
+from .models import (
+    BUILTIN_PARAMETER_TYPES,
+    PUBLIC_GROUP_NAME,
+    Group,
+    GroupMembership,
+    PluginParameterType,
+    User,
+)
+
+PASSWORD_LIFETIME = timedelta(days=365)
+ALL_FLAGS = dict(read=True, write=True, share_read=True, share_write=True, owner=True, admin=True)
+
+
+@transaction.atomic
+def ensure_public_group(*, creator: User) -> Group:
+    """The `public` group and the builtin parameter types; created once, by
+    the first user, as Dioptra does."""
+    group, created = Group.objects.get_or_create(
+        name=PUBLIC_GROUP_NAME, defaults={"creator": creator}
+    )
+    if created:
+        GroupMembership.objects.create(group=group, user=creator, **ALL_FLAGS)
+    existing = set(
+        PluginParameterType.objects.filter(is_builtin=True).values_list("name", flat=True)
+    )
+    for name in BUILTIN_PARAMETER_TYPES:
+        if name not in existing:
+            builtin = PluginParameterType.objects.create(
+                group=group, creator=creator, name=name, is_builtin=True
+            )
+            builtin.record_snapshot(user=creator)
+    return group
+
+
+@transaction.atomic
+def register_user(*, username: str, email: str, password: str) -> User:
+    """Create a user and add them to `public` with read and write."""
+    username = (username or "").strip()
+    email = (email or "").strip()
+    if not username:
+        raise InvalidInputError("A username is required.", field="username")
+    if len(username) > 150:
+        raise InvalidInputError("Usernames are at most 150 characters long.", field="username")
+    if not password:
+        raise InvalidInputError("A password is required.", field="password")
+    taken = User.objects.filter(username=username).first()
+    if taken is not None:
+        raise NameTakenError("user", name=username, group_id=None, existing_id=taken.pk)
+    if email and User.objects.filter(email=email).exists():
+        raise ConflictError(f"The email {email!r} is already registered.", field="email")
+    user = User.objects.create_user(
+        username=username,
+        email=email,
+        password=password,
+        password_expires_on=timezone.now() + PASSWORD_LIFETIME,
+    )
+    public = ensure_public_group(creator=user)
+    GroupMembership.objects.get_or_create(
+        group=public, user=user, defaults={"read": True, "write": True}
+    )
+    return user

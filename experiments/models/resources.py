@@ -1,0 +1,156 @@
+"""What every Dioptra resource shares: owning group, creator, times, soft
+deletion, tags, and a history of snapshots.
+
+Permission reads live here once: ``Model.objects.visible_to(user)`` and
+``editable_by(user)`` for querysets, ``obj.can_read(user)`` and
+``obj.can_edit(user)`` for one object.
+"""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .users import Group, GroupMembership
+
+NAME_MAX_LENGTH = 255
+
+
+class Snapshot(models.Model):
+    """One saved state of a resource. Ids come from one sequence for every
+    resource type, as in Dioptra, so a newer snapshot always has a larger id."""
+
+    resource_type = models.CharField(max_length=40)
+    resource_id = models.BigIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_on = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["resource_type", "resource_id", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.resource_type} {self.resource_id} snapshot {self.pk}"
+
+
+class Tag(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="tags")
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_on = models.DateTimeField(default=timezone.now)
+    last_modified_on = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "name"], name="tag_name_unique_in_group"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResourceQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_on__isnull=True)
+
+    def visible_to(self, user):
+        """Resources the user may read: alive, in a group where they have `read`."""
+        return self.alive().filter(group__in=Group.objects.readable_by(user))
+
+    def editable_by(self, user):
+        """Resources the user may change: alive, in a group where they have `write`."""
+        return self.alive().filter(group__in=Group.objects.writable_by(user))
+
+    def in_group(self, group_id: int | None):
+        return self if group_id is None else self.filter(group_id=group_id)
+
+
+class Resource(models.Model):
+    resource_type: ClassVar[str]  # Dioptra's internal type name, e.g. "entry_point"
+
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_on = models.DateTimeField(default=timezone.now)
+    last_modified_on = models.DateTimeField(default=timezone.now)
+    snapshot = models.ForeignKey(
+        Snapshot,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The latest snapshot of this resource.",
+    )
+    deleted_on = models.DateTimeField(null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tagged_%(class)ss")
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def snapshot_data(self) -> dict:
+        """The definition fields a snapshot keeps (camelCase, as the API shows them)."""
+        raise NotImplementedError
+
+    def record_snapshot(self, *, user) -> Snapshot:
+        snapshot = Snapshot.objects.create(
+            resource_type=self.resource_type,
+            resource_id=self.pk,
+            user=user,
+            data=self.snapshot_data(),
+        )
+        self.snapshot = snapshot
+        self.last_modified_on = snapshot.created_on
+        self.save(update_fields=["snapshot", "last_modified_on"])
+        return snapshot
+
+    def snapshots(self):
+        return Snapshot.objects.filter(resource_type=self.resource_type, resource_id=self.pk)
+
+    def soft_delete(self) -> None:
+        self.deleted_on = timezone.now()
+        self.save(update_fields=["deleted_on"])
+
+    def _membership_allows(self, user, flag: str) -> bool:
+        if not user.is_authenticated or self.deleted_on is not None:
+            return False
+        if user.is_superuser:
+            return True
+        return GroupMembership.objects.filter(
+            group_id=self.group_id, user=user, **{flag: True}
+        ).exists()
+
+    def can_read(self, user) -> bool:
+        return self._membership_allows(user, "read")
+
+    def can_edit(self, user) -> bool:
+        return self._membership_allows(user, "write")
+
+
+class NamedResource(Resource):
+    """A resource whose name is unique among the alive resources of its group."""
+
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    description = models.TextField(null=True, blank=True)
+
+    class Meta(Resource.Meta):
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "name"],
+                condition=Q(deleted_on__isnull=True),
+                name="%(class)s_name_unique_in_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
