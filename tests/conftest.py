@@ -7,6 +7,11 @@ from django.test import Client
 from tests.factories import PASSWORD, GroupFactory, MembershipFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def team(db):
     return GroupFactory(name="team")
