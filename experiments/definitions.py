@@ -17,6 +17,7 @@ from .errors import (
     NameTakenError,
     NotAllowedError,
     NotFoundError,
+    ParameterTypeMismatchError,
     UserNotInGroupError,
 )
 from .models import (
@@ -173,7 +174,7 @@ def _clean_parameters(parameters: Sequence[ParameterSpec]) -> list[ParameterSpec
         try:
             coerce_parameter_value(spec.parameter_type, spec.default_value)
         except ValueError as error:
-            raise InvalidInputError(
+            raise ParameterTypeMismatchError(
                 f"The default of parameter {spec.name!r} does not fit its type: {error}.",
                 field="parameters",
             ) from None
@@ -347,9 +348,7 @@ def create_experiment(
     name = clean_name(name)
     _ensure_name_free(Experiment, group=group, name=name)
     entrypoints = _visible_by_ids(Entrypoint, user, entrypoint_ids, field="entrypoints")
-    experiment = Experiment(
-        group=group, creator=user, name=name, description="" if description is None else description
-    )
+    experiment = Experiment(group=group, creator=user, name=name, description=description)
     _save_named(experiment)
     experiment.entrypoints.set(entrypoints)
     experiment.record_snapshot(user=user)
@@ -367,7 +366,7 @@ def update_experiment(
 ) -> Experiment:
     require_edit(user, experiment)
     experiment.name = clean_name(name)
-    experiment.description = "" if description is None else description
+    experiment.description = description
     _ensure_name_free(
         Experiment, group=experiment.group, name=experiment.name, exclude_pk=experiment.pk
     )

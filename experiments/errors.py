@@ -19,6 +19,10 @@ class InvalidInputError(DomainError):
     """A field's value is malformed or out of range (Dioptra's schema errors)."""
 
 
+class ParameterTypeMismatchError(InvalidInputError):
+    """An entrypoint parameter's default does not fit its declared type."""
+
+
 class NotFoundError(DomainError):
     """A referenced resource does not exist or the user may not read it."""
 

@@ -1,0 +1,230 @@
+"""Entrypoints (parameterised workflows) and the queues they may run on."""
+
+from django.db import transaction
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from experiments.definitions import (
+    ArtifactParameterSpec,
+    ParameterSpec,
+    create_entrypoint,
+    delete_resource,
+    set_entrypoint_queues,
+    update_entrypoint,
+)
+from experiments.errors import NotFoundError
+from experiments.models import Entrypoint, ParameterType, Snapshot
+from experiments.search import tag_field, text_field
+
+from .listing import RESOURCE_SORTS, in_requested_group, search, sort
+from .lookups import get_or_404
+from .paging import paged
+from .parsing import (
+    Field,
+    id_list,
+    integer,
+    list_of,
+    name,
+    nullable,
+    one_of,
+    parse_body,
+    query_bool,
+    text,
+)
+from .shapes.common import resource_ref
+from .shapes.entrypoints import (
+    entrypoint_rows,
+    entrypoint_shape,
+    live_queues,
+    load_plugin_files,
+)
+
+ENTRYPOINT_SEARCH = {
+    "name": text_field("name"),
+    "description": text_field("description"),
+    "task_graph": text_field("task_graph"),
+    "artifact_graph": text_field("artifact_graph"),
+    "tag": tag_field(Entrypoint),
+}
+
+PARAMETER = {
+    "name": Field(text, required=True),
+    "defaultValue": Field(nullable(text)),
+    "parameterType": Field(one_of(*ParameterType.values), required=True),
+}
+ARTIFACT_PARAMETER = {
+    "name": Field(text, required=True),
+    "outputParams": Field(
+        list_of(
+            {"name": Field(text, required=True), "parameterType": Field(integer, required=True)}
+        ),
+        required=True,
+    ),
+}
+# The fields a PUT replaces; a POST adds the group and the plugins.
+DEFINITION = {
+    "name": Field(name, required=True),
+    "taskGraph": Field(text, required=True),
+    "description": Field(nullable(text)),
+    "artifactGraph": Field(nullable(text), default=""),
+    "parameters": Field(list_of(PARAMETER), default=list),
+    "artifactParameters": Field(list_of(ARTIFACT_PARAMETER), default=list),
+    "queues": Field(id_list, default=list),
+}
+NEW_ENTRYPOINT = {
+    **DEFINITION,
+    "group": Field(integer, required=True),
+    "plugins": Field(id_list, default=list),
+    "artifactPlugins": Field(id_list, default=list),
+}
+# Dioptra 1.2.2's client also sends the plugin snapshots to pin (or null).
+CHANGED_ENTRYPOINT = {
+    **DEFINITION,
+    "pluginSnapshotIds": Field(nullable(id_list)),
+    "artifactPluginSnapshotIds": Field(nullable(id_list)),
+}
+IDS_BODY = {"ids": Field(id_list, required=True)}
+
+
+def _definition(body: dict) -> dict:
+    """The keyword arguments create_entrypoint and update_entrypoint share."""
+    return {
+        "name": body["name"],
+        "task_graph": body["taskGraph"],
+        "description": body["description"],
+        "artifact_graph": body["artifactGraph"] or "",
+        "parameters": [
+            ParameterSpec(p["name"], p["parameterType"], p["defaultValue"])
+            for p in body["parameters"]
+        ],
+        "artifact_parameters": [
+            ArtifactParameterSpec(
+                a["name"], [(o["name"], o["parameterType"]) for o in a["outputParams"]]
+            )
+            for a in body["artifactParameters"]
+        ],
+        "queue_ids": body["queues"],
+    }
+
+
+def _plugins_of_snapshots(snapshot_ids: list[int] | None, *, field: str) -> list[int] | None:
+    if snapshot_ids is None:
+        return None
+    plugin_of = dict(
+        Snapshot.objects.filter(pk__in=snapshot_ids, resource_type="plugin").values_list(
+            "pk", "resource_id"
+        )
+    )
+    for snapshot_id in snapshot_ids:
+        if snapshot_id not in plugin_of:
+            raise NotFoundError("plugin snapshot", field=field, id=snapshot_id)
+    return [plugin_of[s] for s in snapshot_ids]
+
+
+def _shape_of(request, pk: int) -> dict:
+    entrypoint = get_or_404(entrypoint_rows(request.user), pk, "entrypoint")
+    load_plugin_files([entrypoint])
+    return entrypoint_shape(entrypoint)
+
+
+def _saved_or_validated(request, save) -> Response:
+    """Runs ``save`` and answers the saved entrypoint; with ``validateOnly``
+    (Dioptra 1.2.2) the same checks run and nothing is kept."""
+    validate_only = query_bool(request, "validateOnly")
+    with transaction.atomic():
+        entrypoint = save()
+        shape = _shape_of(request, entrypoint.pk)
+        if validate_only:
+            transaction.set_rollback(True)
+    return Response(shape)
+
+
+@api_view(["GET", "POST"])
+def entrypoint_collection(request):
+    if request.method == "POST":
+        return entrypoint_create(request)
+    rows = search(request, entrypoint_rows(request.user), ENTRYPOINT_SEARCH)
+    rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
+    return Response(
+        paged(request, rows, route="entrypoints", shape=entrypoint_shape, prepare=load_plugin_files)
+    )
+
+
+def entrypoint_create(request):
+    body = parse_body(request, NEW_ENTRYPOINT)
+    return _saved_or_validated(
+        request,
+        lambda: create_entrypoint(
+            user=request.user,
+            group_id=body["group"],
+            plugin_ids=body["plugins"],
+            artifact_plugin_ids=body["artifactPlugins"],
+            **_definition(body),
+        ),
+    )
+
+
+def visible_entrypoint(request, pk: int) -> Entrypoint:
+    """The entrypoint with its live queues; 404 if unseen (changes answer 403
+    from the domain when it is read-only)."""
+    rows = Entrypoint.objects.visible_to(request.user).select_related("group")
+    return get_or_404(rows.prefetch_related(live_queues()), pk, "entrypoint")
+
+
+@api_view(["GET", "PUT", "DELETE"])
+def entrypoint_detail(request, pk: int):
+    if request.method == "PUT":
+        body = parse_body(request, CHANGED_ENTRYPOINT)
+        entrypoint = visible_entrypoint(request, pk)
+        plugin_ids = _plugins_of_snapshots(body["pluginSnapshotIds"], field="pluginSnapshotIds")
+        artifact_plugin_ids = _plugins_of_snapshots(
+            body["artifactPluginSnapshotIds"], field="artifactPluginSnapshotIds"
+        )
+        return _saved_or_validated(
+            request,
+            lambda: update_entrypoint(
+                user=request.user,
+                entrypoint=entrypoint,
+                plugin_ids=plugin_ids,
+                artifact_plugin_ids=artifact_plugin_ids,
+                **_definition(body),
+            ),
+        )
+    if request.method == "DELETE":
+        delete_resource(user=request.user, resource=visible_entrypoint(request, pk))
+        return Response({"status": "Success", "id": [pk]})
+    return Response(_shape_of(request, pk))
+
+
+def _queue_refs(entrypoint: Entrypoint) -> list[dict]:
+    return [resource_ref(q) for q in entrypoint.queues.all()]
+
+
+@api_view(["GET", "POST", "PUT", "DELETE"])
+def entrypoint_queues(request, pk: int):
+    """GET lists, POST appends, PUT replaces, DELETE removes all queues.
+    As in Dioptra, queue changes make no new snapshot."""
+    if request.method in {"POST", "PUT"}:
+        ids = parse_body(request, IDS_BODY)["ids"]
+        entrypoint = visible_entrypoint(request, pk)
+        if request.method == "POST":
+            ids = [q.pk for q in entrypoint.queues.all()] + ids
+        set_entrypoint_queues(user=request.user, entrypoint=entrypoint, queue_ids=ids)
+        return Response(_queue_refs(visible_entrypoint(request, pk)))
+    entrypoint = visible_entrypoint(request, pk)
+    if request.method == "DELETE":
+        removed = [q.pk for q in entrypoint.queues.all()]
+        set_entrypoint_queues(user=request.user, entrypoint=entrypoint, queue_ids=[])
+        return Response({"status": "Success", "id": removed})
+    return Response(_queue_refs(entrypoint))
+
+
+@api_view(["DELETE"])
+def entrypoint_queue_detail(request, pk: int, queue_id: int):
+    entrypoint = visible_entrypoint(request, pk)
+    current = [q.pk for q in entrypoint.queues.all()]
+    if queue_id not in current:
+        raise NotFoundError("queue", entrypoint_id=pk, queue_id=queue_id)
+    remaining = [i for i in current if i != queue_id]
+    set_entrypoint_queues(user=request.user, entrypoint=entrypoint, queue_ids=remaining)
+    return Response({"status": "Success", "id": [queue_id]})

@@ -1,0 +1,121 @@
+"""Experiments and the entrypoints they allow."""
+
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from experiments.definitions import (
+    create_experiment,
+    delete_resource,
+    set_experiment_entrypoints,
+    update_experiment,
+)
+from experiments.errors import NotFoundError
+from experiments.models import Experiment
+
+from .listing import RESOURCE_SORTS, in_requested_group, named_resource_search, search, sort
+from .lookups import get_or_404
+from .paging import paged
+from .parsing import Field, id_list, integer, name, nullable, parse_body, text
+from .shapes.common import resource_ref
+from .shapes.experiments import experiment_rows, experiment_shape, live_entrypoints
+
+EXPERIMENT_SEARCH = named_resource_search(Experiment)
+IDS_BODY = {"ids": Field(id_list, required=True)}
+
+
+def experiment_response(request, pk: int) -> Response:
+    return Response(experiment_shape(experiment_rows(request.user).get(pk=pk)))
+
+
+def visible_experiment(request, pk: int) -> Experiment:
+    """The experiment with its live entrypoints; 404 if unseen (changes answer 403
+    from the domain when it is read-only)."""
+    rows = Experiment.objects.visible_to(request.user).select_related("group")
+    return get_or_404(rows.prefetch_related(live_entrypoints()), pk, "experiment")
+
+
+@api_view(["GET", "POST"])
+def experiment_collection(request):
+    if request.method == "POST":
+        return experiment_create(request)
+    rows = search(request, experiment_rows(request.user), EXPERIMENT_SEARCH)
+    rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
+    return Response(paged(request, rows, route="experiments", shape=experiment_shape))
+
+
+def experiment_create(request):
+    body = parse_body(
+        request,
+        {
+            "group": Field(integer, required=True),
+            "name": Field(name, required=True),
+            "description": Field(nullable(text)),
+            "entrypoints": Field(id_list, default=list),
+        },
+    )
+    experiment = create_experiment(
+        user=request.user,
+        group_id=body["group"],
+        name=body["name"],
+        description=body["description"],
+        entrypoint_ids=body["entrypoints"],
+    )
+    return experiment_response(request, experiment.pk)
+
+
+@api_view(["GET", "PUT", "DELETE"])
+def experiment_detail(request, pk: int):
+    if request.method == "PUT":
+        body = parse_body(
+            request,
+            {
+                "name": Field(name, required=True),
+                "description": Field(nullable(text)),
+                "entrypoints": Field(id_list, default=list),
+            },
+        )
+        update_experiment(
+            user=request.user,
+            experiment=visible_experiment(request, pk),
+            name=body["name"],
+            description=body["description"],
+            entrypoint_ids=body["entrypoints"],
+        )
+        return experiment_response(request, pk)
+    if request.method == "DELETE":
+        delete_resource(user=request.user, resource=visible_experiment(request, pk))
+        return Response({"status": "Success", "id": [pk]})
+    return Response(experiment_shape(get_or_404(experiment_rows(request.user), pk, "experiment")))
+
+
+def _entrypoint_refs(experiment: Experiment) -> list[dict]:
+    return [resource_ref(e) for e in experiment.entrypoints.all()]
+
+
+@api_view(["GET", "POST", "PUT", "DELETE"])
+def experiment_entrypoints(request, pk: int):
+    """GET lists, POST appends, PUT replaces, DELETE removes all allowed entrypoints."""
+    if request.method in {"POST", "PUT"}:
+        ids = parse_body(request, IDS_BODY)["ids"]
+        experiment = visible_experiment(request, pk)
+        if request.method == "POST":
+            ids = [e.pk for e in experiment.entrypoints.all()] + ids
+        set_experiment_entrypoints(user=request.user, experiment=experiment, entrypoint_ids=ids)
+        return Response(_entrypoint_refs(visible_experiment(request, pk)))
+    experiment = visible_experiment(request, pk)
+    if request.method == "DELETE":
+        removed = [e.pk for e in experiment.entrypoints.all()]
+        set_experiment_entrypoints(user=request.user, experiment=experiment, entrypoint_ids=[])
+        return Response({"status": "Success", "id": removed})
+    return Response(_entrypoint_refs(experiment))
+
+
+@api_view(["DELETE"])
+def experiment_entrypoint_detail(request, pk: int, entrypoint_id: int):
+    experiment = visible_experiment(request, pk)
+    current = [e.pk for e in experiment.entrypoints.all()]
+    if entrypoint_id not in current:
+        raise NotFoundError("entrypoint", experiment_id=pk, entrypoint_id=entrypoint_id)
+    remaining = [i for i in current if i != entrypoint_id]
+    set_experiment_entrypoints(user=request.user, experiment=experiment, entrypoint_ids=remaining)
+    return Response({"status": "Success", "id": [entrypoint_id]})

@@ -1,0 +1,65 @@
+"""Queues: the named lanes workers listen on."""
+
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from experiments.definitions import create_queue, delete_resource, update_queue
+from experiments.models import Queue
+
+from .listing import RESOURCE_SORTS, in_requested_group, named_resource_search, search, sort
+from .lookups import get_or_404
+from .paging import paged
+from .parsing import Field, integer, name, nullable, parse_body, text
+from .shapes.queues import queue_rows, queue_shape
+
+QUEUE_SEARCH = named_resource_search(Queue)
+
+
+def queue_response(request, pk: int) -> Response:
+    return Response(queue_shape(queue_rows(request.user).get(pk=pk)))
+
+
+@api_view(["GET", "POST"])
+def queue_collection(request):
+    if request.method == "POST":
+        return queue_create(request)
+    rows = search(request, queue_rows(request.user), QUEUE_SEARCH)
+    rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
+    return Response(paged(request, rows, route="queues", shape=queue_shape))
+
+
+def queue_create(request):
+    body = parse_body(
+        request,
+        {
+            "group": Field(integer, required=True),
+            "name": Field(name, required=True),
+            "description": Field(nullable(text)),
+        },
+    )
+    queue = create_queue(
+        user=request.user,
+        group_id=body["group"],
+        name=body["name"],
+        description=body["description"],
+    )
+    return queue_response(request, queue.pk)
+
+
+@api_view(["GET", "PUT", "DELETE"])
+def queue_detail(request, pk: int):
+    if request.method == "PUT":
+        body = parse_body(
+            request,
+            {"name": Field(name, required=True), "description": Field(nullable(text))},
+        )
+        queue = get_or_404(Queue.objects.visible_to(request.user), pk, "queue")
+        update_queue(
+            user=request.user, queue=queue, name=body["name"], description=body["description"]
+        )
+        return queue_response(request, pk)
+    if request.method == "DELETE":
+        queue = get_or_404(Queue.objects.visible_to(request.user), pk, "queue")
+        delete_resource(user=request.user, resource=queue)
+        return Response({"status": "Success"})
+    return Response(queue_shape(get_or_404(queue_rows(request.user), pk, "queue")))

@@ -1,0 +1,170 @@
+"""Experiment pages: list (search, sort, pages, and the htmx create form),
+detail with its jobs, create, edit, delete."""
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from .. import definitions
+from ..errors import DomainError
+from ..forms import ExperimentForm
+from ..models import Entrypoint, Experiment, Job, Queue
+from .shared import (
+    add_domain_error,
+    choose_template,
+    editable_or_403,
+    is_fragment_request,
+    list_page,
+    mark_editable,
+    redirect_after_save,
+    visible_or_404,
+    writable_group_ids,
+)
+
+# Sent with the fresh form after an htmx create; the experiment table listens
+# for it and reloads itself.
+EXPERIMENT_CREATED_EVENT = "experiment-created"
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def experiment_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    experiments = (
+        Experiment.objects.visible_to(user)
+        .select_related("group")
+        .annotate(job_count=Count("jobs", filter=Q(jobs__deleted_on__isnull=True)))
+        .prefetch_related(
+            Prefetch("entrypoints", queryset=Entrypoint.objects.visible_to(user).order_by("name"))
+        )
+    )
+    listing = list_page(request, experiments, default_sort="-modified")
+    writable = writable_group_ids(user)
+    mark_editable(listing.rows, writable)
+    context = {"listing": listing, "can_create": bool(writable)}
+    if is_fragment_request(request):
+        return render(request, "experiments/experiment_list.html#experiment-table", context)
+    context["form"] = ExperimentForm(user=user, creating=True)
+    return render(request, "experiments/experiment_list.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    experiment = visible_or_404(Experiment, request, pk)
+    user = request.user
+    jobs = (
+        Job.objects.visible_to(user)
+        .filter(experiment=experiment)
+        .select_related("entrypoint", "queue", "creator")
+        .order_by("-id")
+    )
+    context = {"experiment": experiment, "jobs": jobs}
+    if is_fragment_request(request):
+        return render(request, "experiments/experiment_detail.html#job-table", context)
+    context["entrypoints"] = (
+        Entrypoint.objects.visible_to(user)
+        .filter(experiments=experiment)
+        .select_related("group")
+        .prefetch_related(
+            "parameters",
+            Prefetch("queues", queryset=Queue.objects.visible_to(user).order_by("name")),
+        )
+        .order_by("name")
+    )
+    context["can_edit"] = experiment.can_edit(user)
+    return render(request, "experiments/experiment_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def experiment_create(request: HttpRequest) -> HttpResponse:
+    form = ExperimentForm(request.POST or None, user=request.user, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            experiment = definitions.create_experiment(
+                user=request.user,
+                group_id=form.cleaned_data["group"].pk,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                entrypoint_ids=[e.pk for e in form.cleaned_data["entrypoints"]],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, f"Experiment {experiment.name} created.")
+                return redirect("experiment_detail", pk=experiment.pk)
+            # The form stays for the next experiment; the list reloads itself.
+            fresh = ExperimentForm(
+                user=request.user, creating=True, initial={"group": experiment.group_id}
+            )
+            response = render(
+                request,
+                "experiments/experiment_form.html#experiment-form",
+                {"form": fresh, "created": experiment},
+            )
+            return trigger_client_event(response, EXPERIMENT_CREATED_EVENT)
+    return render(
+        request,
+        choose_template(request, "experiments/experiment_form.html", "experiment-form"),
+        {"form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    experiment = editable_or_403(Experiment, request, pk)
+    initial = {
+        "name": experiment.name,
+        "description": experiment.description,
+        "entrypoints": list(experiment.entrypoints.values_list("pk", flat=True)),
+    }
+    form = ExperimentForm(request.POST or None, initial=initial, user=request.user, creating=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            definitions.update_experiment(
+                user=request.user,
+                experiment=experiment,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                entrypoint_ids=[e.pk for e in form.cleaned_data["entrypoints"]],
+            )
+        except DomainError as error:
+            experiment.refresh_from_db()  # the refused change was rolled back
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Experiment {experiment.name} saved.")
+            return redirect_after_save(request, reverse("experiment_detail", args=[experiment.pk]))
+    return render(
+        request,
+        choose_template(request, "experiments/experiment_form.html", "experiment-form"),
+        {"form": form, "experiment": experiment},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def experiment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    experiment = editable_or_403(Experiment, request, pk)
+    if request.method == "POST":
+        definitions.delete_resource(user=request.user, resource=experiment)
+        messages.success(request, f"Experiment {experiment.name} deleted.")
+        return redirect("experiment_list")
+    job_count = Job.objects.alive().filter(experiment=experiment).count()
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "resource": experiment,
+            "kind": "experiment",
+            "list_url": reverse("experiment_list"),
+            "list_label": "Experiments",
+            "detail_url": reverse("experiment_detail", args=[experiment.pk]),
+            "consequence": f"Its {job_count} job(s) and their results are kept, but the "
+            "experiment disappears from every list.",
+        },
+    )

@@ -1,0 +1,129 @@
+"""Queue pages: list, detail, create, edit, delete."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from .. import definitions
+from ..errors import DomainError
+from ..forms import QueueForm
+from ..models import Entrypoint, Queue
+from .shared import (
+    add_domain_error,
+    choose_template,
+    editable_or_403,
+    list_page,
+    mark_editable,
+    redirect_after_save,
+    visible_or_404,
+    writable_group_ids,
+)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def queue_list(request: HttpRequest) -> HttpResponse:
+    queues = (
+        Queue.objects.visible_to(request.user)
+        .select_related("group")
+        .annotate(
+            entrypoint_count=Count("entrypoints", filter=Q(entrypoints__deleted_on__isnull=True))
+        )
+    )
+    listing = list_page(request, queues, default_sort="name")
+    writable = writable_group_ids(request.user)
+    mark_editable(listing.rows, writable)
+    return render(
+        request,
+        choose_template(request, "queues/queue_list.html", "queue-table"),
+        {"listing": listing, "can_create": bool(writable)},
+    )
+
+
+@require_GET
+def queue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    queue = visible_or_404(Queue, request, pk)
+    entrypoints = (
+        Entrypoint.objects.visible_to(request.user)
+        .filter(queues=queue)
+        .select_related("group")
+        .order_by("name")
+    )
+    return render(
+        request,
+        "queues/queue_detail.html",
+        {"queue": queue, "entrypoints": entrypoints, "can_edit": queue.can_edit(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def queue_create(request: HttpRequest) -> HttpResponse:
+    form = QueueForm(request.POST or None, user=request.user, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            queue = definitions.create_queue(
+                user=request.user,
+                group_id=form.cleaned_data["group"].pk,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Queue {queue.name} created.")
+            return redirect_after_save(request, reverse("queue_detail", args=[queue.pk]))
+    return render(
+        request, choose_template(request, "queues/queue_form.html", "queue-form"), {"form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def queue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    queue = editable_or_403(Queue, request, pk)
+    initial = {"name": queue.name, "description": queue.description}
+    form = QueueForm(request.POST or None, initial=initial, user=request.user, creating=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            definitions.update_queue(
+                user=request.user,
+                queue=queue,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except DomainError as error:
+            queue.refresh_from_db()  # the refused change was rolled back
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Queue {queue.name} saved.")
+            return redirect_after_save(request, reverse("queue_detail", args=[queue.pk]))
+    return render(
+        request,
+        choose_template(request, "queues/queue_form.html", "queue-form"),
+        {"form": form, "queue": queue},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def queue_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    queue = editable_or_403(Queue, request, pk)
+    if request.method == "POST":
+        definitions.delete_resource(user=request.user, resource=queue)
+        messages.success(request, f"Queue {queue.name} deleted.")
+        return redirect("queue_list")
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "resource": queue,
+            "kind": "queue",
+            "list_url": reverse("queue_list"),
+            "list_label": "Queues",
+            "detail_url": reverse("queue_detail", args=[queue.pk]),
+            "consequence": "Entrypoints will no longer list it; jobs that ran on it keep "
+            "their record of it.",
+        },
+    )

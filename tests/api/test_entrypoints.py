@@ -1,0 +1,332 @@
+import pytest
+
+from experiments.models import Entrypoint, PluginFile, PluginTask, PluginTaskParameter
+from tests.api.conftest import ENTRYPOINT_KEYS, REF_KEYS, send
+from tests.conftest import logged_in
+from tests.factories import (
+    EntrypointFactory,
+    EntrypointParameterFactory,
+    PluginFactory,
+    PluginParameterTypeFactory,
+    QueueFactory,
+)
+
+URL = "/api/v1/entrypoints"
+TASK_GRAPH = "step:\n  hello:\n    name: $name\n"
+
+
+@pytest.fixture
+def image_type(team):
+    return PluginParameterTypeFactory(group=team, name="image")
+
+
+@pytest.fixture
+def plugin(team, image_type):
+    """A plugin with one file registering one task, snapshotted like a real one."""
+    plugin = PluginFactory(group=team, name="vision")
+    file = PluginFile.objects.create(
+        plugin=plugin, group=team, creator=team.creator, filename="tasks.py", contents="x = 1\n"
+    )
+    task = PluginTask.objects.create(file=file, name="load")
+    for direction in ("input", "output"):
+        PluginTaskParameter.objects.create(
+            task=task, direction=direction, position=0, name="img", parameter_type=image_type
+        )
+    file.record_snapshot(user=team.creator)
+    plugin.record_snapshot(user=team.creator)
+    return plugin
+
+
+def full_body(team, *, queue, plugin, image_type) -> dict:
+    return {
+        "group": team.pk,
+        "name": "train",
+        "description": "trains",
+        "taskGraph": TASK_GRAPH,
+        "parameters": [
+            {"name": "rate", "defaultValue": "0.5", "parameterType": "float"},
+            {"name": "name", "parameterType": "string"},
+        ],
+        "artifactParameters": [
+            {"name": "weights", "outputParams": [{"name": "w", "parameterType": image_type.pk}]}
+        ],
+        "queues": [queue.pk],
+        "plugins": [plugin.pk],
+        "artifactPlugins": [],
+    }
+
+
+@pytest.mark.parametrize("path", [URL, URL + "/"])
+def test_writer_creates_an_entrypoint(writer, team, plugin, image_type, path):
+    queue = QueueFactory(group=team)
+    body = full_body(team, queue=queue, plugin=plugin, image_type=image_type)
+
+    response = send(logged_in(writer), "POST", path, body)
+
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert set(data) == ENTRYPOINT_KEYS
+    assert data["taskGraph"] == TASK_GRAPH
+    assert data["artifactGraph"] == ""
+    assert data["parameters"] == [
+        {"name": "rate", "defaultValue": "0.5", "parameterType": "float"},
+        {"name": "name", "defaultValue": None, "parameterType": "string"},
+    ]
+    [artifact] = data["artifactParameters"]
+    assert artifact["name"] == "weights"
+    assert artifact["outputParams"][0]["parameterType"]["id"] == image_type.pk
+    assert set(artifact["outputParams"][0]["parameterType"]) == REF_KEYS
+    assert [q["id"] for q in data["queues"]] == [queue.pk]
+    [pinned] = data["plugins"]
+    assert pinned["id"] == plugin.pk
+    assert pinned["snapshotId"] == plugin.snapshot_id
+    assert pinned["latestSnapshot"] is True
+    assert pinned["url"] == f"/api/v1/plugins/{plugin.pk}/snapshots/{plugin.snapshot_id}"
+    [file] = pinned["files"]
+    assert file["filename"] == "tasks.py"
+    [task] = file["tasks"]["functions"]
+    assert task["name"] == "load"
+    assert task["inputParams"][0]["required"] is True
+    assert task["inputParams"][0]["parameterType"]["name"] == "image"
+    assert file["tasks"]["artifacts"] == []
+    assert data["artifactPlugins"] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "field"),
+    [
+        ({"parameters": [{"name": "n", "parameterType": "colour"}]}, 400, "parameters"),
+        (
+            {"parameters": [{"name": "n", "defaultValue": 3, "parameterType": "integer"}]},
+            400,
+            "parameters",
+        ),
+        ({"parameters": [{"parameterType": "string"}]}, 400, "parameters"),
+        ({"queues": [{"id": 1}]}, 400, "queues"),
+        ({"queues": [424242]}, 404, None),
+        ({"plugins": [424242]}, 404, None),
+        ({"taskGraph": None}, 400, "taskGraph"),
+        ({"name": ""}, 400, "name"),
+        ({"snapshot": 3}, 400, "snapshot"),
+        (
+            {"artifactParameters": [{"name": "a", "outputParams": [{"name": "o"}]}]},
+            400,
+            "artifactParameters",
+        ),
+        (
+            {
+                "artifactParameters": [
+                    {"name": "a", "outputParams": [{"name": "o", "parameterType": 424242}]}
+                ]
+            },
+            404,
+            None,
+        ),
+    ],
+)
+def test_create_rejects_malformed_definitions(writer, team, change, status, field):
+    body = {"group": team.pk, "name": "train", "taskGraph": TASK_GRAPH, **change}
+
+    response = send(logged_in(writer), "POST", URL, body)
+
+    assert response.status_code == status, response.json()
+    if field:
+        assert list(response.json()["errors"]) == [field]
+    assert not Entrypoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("parameters", "error", "text"),
+    [
+        (
+            [{"name": "n", "defaultValue": "many", "parameterType": "integer"}],
+            "EntrypointParameterTypeMismatchError",
+            "'many' is not an integer",
+        ),
+        (
+            [{"name": "n", "parameterType": "string"}] * 2,
+            "QueryParameterValidationError",
+            "used twice",
+        ),
+    ],
+)
+def test_create_breaking_a_parameter_rule_is_a_dioptra_error(writer, team, parameters, error, text):
+    body = {"group": team.pk, "name": "train", "taskGraph": TASK_GRAPH, "parameters": parameters}
+
+    response = send(logged_in(writer), "POST", URL, body)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == error
+    assert text in response.json()["message"]
+    assert not Entrypoint.objects.exists()
+
+
+def test_create_duplicate_name_is_409(writer, team):
+    EntrypointFactory(group=team, name="train")
+
+    response = send(
+        logged_in(writer), "POST", URL, {"group": team.pk, "name": "train", "taskGraph": ""}
+    )
+
+    assert response.status_code == 409
+
+
+def test_validate_only_saves_nothing(writer, team):
+    body = {"group": team.pk, "name": "train", "taskGraph": TASK_GRAPH}
+
+    response = send(logged_in(writer), "POST", URL + "?validateOnly=True", body)
+
+    assert response.status_code == 200
+    assert response.json()["name"] == "train"
+    assert not Entrypoint.objects.exists()
+
+
+def test_validate_only_still_reports_errors(writer, team):
+    body = {"group": team.pk, "name": "train", "taskGraph": TASK_GRAPH, "queues": [424242]}
+
+    response = send(logged_in(writer), "POST", URL + "?validateOnly=True", body)
+
+    assert response.status_code == 404
+
+
+def test_get_an_entrypoint(reader, outsider, team):
+    entrypoint = EntrypointFactory(group=team)
+    EntrypointParameterFactory(entrypoint=entrypoint, name="rate", default_value="1")
+
+    response = logged_in(reader).get(f"{URL}/{entrypoint.pk}/")
+
+    assert response.status_code == 200
+    assert set(response.json()) == ENTRYPOINT_KEYS
+    assert response.json()["parameters"][0]["name"] == "rate"
+    assert logged_in(outsider).get(f"{URL}/{entrypoint.pk}").status_code == 404
+
+
+def test_put_replaces_the_definition_but_keeps_plugins(writer, team, plugin, image_type):
+    queue = QueueFactory(group=team)
+    created = send(
+        logged_in(writer),
+        "POST",
+        URL,
+        full_body(team, queue=queue, plugin=plugin, image_type=image_type),
+    ).json()
+    body = {
+        "name": "train-2",
+        "taskGraph": "new: graph\n",
+        "parameters": [{"name": "epochs", "defaultValue": "3", "parameterType": "integer"}],
+        "pluginSnapshotIds": None,
+        "artifactPluginSnapshotIds": None,
+    }
+
+    response = send(logged_in(writer), "PUT", f"{URL}/{created['id']}", body)
+
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert data["name"] == "train-2"
+    assert data["description"] is None
+    assert [p["name"] for p in data["parameters"]] == ["epochs"]
+    assert data["queues"] == [] and data["artifactParameters"] == []
+    assert [p["id"] for p in data["plugins"]] == [plugin.pk]
+    assert data["snapshot"] > created["snapshot"]
+
+
+def test_put_accepts_plugin_snapshot_ids(writer, team, plugin):
+    entrypoint = EntrypointFactory(group=team)
+    body = {"name": "e", "taskGraph": "", "pluginSnapshotIds": [plugin.snapshot_id]}
+
+    response = send(logged_in(writer), "PUT", f"{URL}/{entrypoint.pk}", body)
+
+    assert response.status_code == 200
+    assert [p["snapshotId"] for p in response.json()["plugins"]] == [plugin.snapshot_id]
+    body["pluginSnapshotIds"] = [424242]
+    assert send(logged_in(writer), "PUT", f"{URL}/{entrypoint.pk}", body).status_code == 404
+
+
+def test_put_validate_only_changes_nothing(writer, team):
+    entrypoint = EntrypointFactory(group=team, name="before")
+
+    response = send(
+        logged_in(writer),
+        "PUT",
+        f"{URL}/{entrypoint.pk}?validateOnly=true",
+        {"name": "after", "taskGraph": ""},
+    )
+
+    assert response.status_code == 200 and response.json()["name"] == "after"
+    entrypoint.refresh_from_db()
+    assert entrypoint.name == "before"
+
+
+def test_put_and_delete_permissions(reader, outsider, writer, team):
+    entrypoint = EntrypointFactory(group=team)
+    path = f"{URL}/{entrypoint.pk}"
+    body = {"name": "x", "taskGraph": ""}
+
+    assert send(logged_in(reader), "PUT", path, body).status_code == 403
+    assert send(logged_in(outsider), "PUT", path, body).status_code == 404
+    assert send(logged_in(reader), "DELETE", path).status_code == 403
+    response = send(logged_in(writer), "DELETE", path)
+    assert response.json() == {"status": "Success", "id": [entrypoint.pk]}
+    assert logged_in(writer).get(path).status_code == 404
+
+
+def test_queues_of_an_entrypoint(writer, reader, team):
+    entrypoint = EntrypointFactory(group=team)
+    first, second, third = (QueueFactory(group=team) for _ in range(3))
+    entrypoint.queues.add(first)
+    path = f"{URL}/{entrypoint.pk}/queues"
+    client = logged_in(writer)
+    snapshot = entrypoint.snapshot_id
+
+    assert [q["id"] for q in logged_in(reader).get(path + "/").json()] == [first.pk]
+    response = send(client, "POST", path, {"ids": [second.pk]})
+    assert [q["id"] for q in response.json()] == [first.pk, second.pk]
+    response = send(client, "PUT", path, {"ids": [third.pk]})
+    assert [q["id"] for q in response.json()] == [third.pk]
+    assert send(client, "DELETE", f"{path}/{first.pk}").status_code == 404
+    assert send(client, "DELETE", f"{path}/{third.pk}").json() == {
+        "status": "Success",
+        "id": [third.pk],
+    }
+    send(client, "PUT", path, {"ids": [first.pk, second.pk]})
+    assert send(client, "DELETE", path).json() == {"status": "Success", "id": [first.pk, second.pk]}
+    entrypoint.refresh_from_db()
+    assert entrypoint.snapshot_id == snapshot  # queue changes make no snapshot
+
+
+def test_queue_changes_check_permissions_and_ids(writer, reader, outsider, team):
+    entrypoint = EntrypointFactory(group=team)
+    queue = QueueFactory(group=team)
+    path = f"{URL}/{entrypoint.pk}/queues"
+
+    assert send(logged_in(reader), "POST", path, {"ids": [queue.pk]}).status_code == 403
+    assert logged_in(outsider).get(path).status_code == 404
+    assert send(logged_in(writer), "POST", path, {"ids": [QueueFactory().pk]}).status_code == 404
+    assert send(logged_in(writer), "POST", path, {"ids": [str(queue.pk)]}).status_code == 400
+    assert not entrypoint.queues.exists()
+
+
+def test_search_entrypoints_by_task_graph(writer, team):
+    EntrypointFactory(group=team, name="one", task_graph="uses: resnet\n")
+    EntrypointFactory(group=team, name="two", task_graph="uses: vgg\n")
+
+    response = logged_in(writer).get(URL, {"search": "task_graph:*resnet*"})
+
+    assert [e["name"] for e in response.json()["data"]] == ["one"]
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_list_query_count_does_not_grow(
+    writer, team, plugin, image_type, count, django_assert_num_queries
+):
+    client = logged_in(writer)
+    queue = QueueFactory(group=team)
+    for n in range(count):
+        body = full_body(team, queue=queue, plugin=plugin, image_type=image_type)
+        assert send(client, "POST", URL, {**body, "name": f"e{n}"}).status_code == 200
+
+    # session, user, count, rows, tags, parameters, artifact parameters, their
+    # outputs, pinned plugins, queues, then plugin file snapshots, tasks, types
+    with django_assert_num_queries(13):
+        response = client.get(URL, {"pageLength": 100})
+    assert len(response.json()["data"]) == count
+    assert all(e["plugins"][0]["files"] for e in response.json()["data"])
