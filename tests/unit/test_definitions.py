@@ -79,7 +79,7 @@ def test_lost_race_for_a_name_becomes_a_conflict_not_a_crash(team, writer, monke
     """Another request may take the name between our check and our insert:
     the database constraint catches it and the user gets the same message."""
     ExperimentFactory(group=team, name="raced")
-    real_check = definitions._ensure_name_free
+    real_check = definitions.experiments.ensure_name_free
     calls = []
 
     def check_that_misses_the_first_time(*args, **kwargs):
@@ -87,7 +87,9 @@ def test_lost_race_for_a_name_becomes_a_conflict_not_a_crash(team, writer, monke
         if len(calls) > 1:
             real_check(*args, **kwargs)
 
-    monkeypatch.setattr(definitions, "_ensure_name_free", check_that_misses_the_first_time)
+    monkeypatch.setattr(
+        definitions.experiments, "ensure_name_free", check_that_misses_the_first_time
+    )
 
     with pytest.raises(NameTakenError):
         definitions.create_experiment(user=writer, group_id=team.pk, name="raced")

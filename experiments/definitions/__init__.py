@@ -1,0 +1,40 @@
+"""Creating, changing and deleting definitions (queues, entrypoints,
+experiments) with their permission checks, name rules and snapshots.
+
+Pages and the API both call these functions, so a rule and its message exist
+once. Each takes ids for the resources it refers to and resolves them through
+the user's visible querysets, so an id the user may not read is "not found".
+"""
+
+from .common import clean_name, delete_resource, require_edit, writable_group
+from .entrypoints import (
+    ArtifactParameterSpec,
+    ParameterSpec,
+    create_entrypoint,
+    set_entrypoint_queues,
+    update_entrypoint,
+)
+from .experiments import create_experiment, set_experiment_entrypoints, update_experiment
+from .groups import MEMBER_FLAGS, add_member, change_member, remove_member
+from .queues import create_queue, update_queue
+
+__all__ = [
+    "MEMBER_FLAGS",
+    "ArtifactParameterSpec",
+    "ParameterSpec",
+    "add_member",
+    "change_member",
+    "clean_name",
+    "create_entrypoint",
+    "create_experiment",
+    "create_queue",
+    "delete_resource",
+    "remove_member",
+    "require_edit",
+    "set_entrypoint_queues",
+    "set_experiment_entrypoints",
+    "update_entrypoint",
+    "update_experiment",
+    "update_queue",
+    "writable_group",
+]

@@ -1,0 +1,107 @@
+"""Rules every definition shares: names, groups, visibility, edit rights."""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from ..errors import (
+    InvalidInputError,
+    NameTakenError,
+    NotAllowedError,
+    NotFoundError,
+    UserNotInGroupError,
+)
+from ..models import (
+    NAME_MAX_LENGTH,
+    Entrypoint,
+    Experiment,
+    Group,
+    Plugin,
+    PluginParameterType,
+    Queue,
+    Resource,
+)
+
+READABLE_TYPE_NAMES = {
+    Queue: "queue",
+    Entrypoint: "entrypoint",
+    Experiment: "experiment",
+    Plugin: "plugin",
+    PluginParameterType: "plugin parameter type",
+}
+
+
+def clean_name(name: str | None, *, field: str = "name") -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInputError("A name is required.", field=field)
+    if len(name) > NAME_MAX_LENGTH:
+        raise InvalidInputError(
+            f"Names are at most {NAME_MAX_LENGTH} characters long (this one has {len(name)}).",
+            field=field,
+        )
+    return name
+
+
+def writable_group(user, group_id: int) -> Group:
+    """The group, if the user may create resources in it."""
+    group = Group.objects.filter(pk=group_id).first()
+    membership = group.membership_of(user) if group else None
+    if group is None or (membership is None and not user.is_superuser):
+        if group is not None and Group.objects.readable_by(user).filter(pk=group.pk).exists():
+            raise UserNotInGroupError(f"You are not a member of the group {group.name!r}.")
+        raise NotFoundError("group", field="group", id=group_id)
+    if not user.is_superuser and not membership.write:
+        raise UserNotInGroupError(
+            f"You may not create resources in the group {group.name!r}: "
+            "your membership is read-only."
+        )
+    return group
+
+
+def require_edit(user, resource: Resource) -> None:
+    if not resource.can_edit(user):
+        raise NotAllowedError(
+            f"You may read this {resource.resource_type.replace('_', ' ')} but not change it."
+        )
+
+
+def visible_by_ids(model, user, ids: Iterable[int], *, field: str) -> list:
+    """The resources with these ids, in the given order, all visible to the user."""
+    ids = list(dict.fromkeys(ids))
+    for value in ids:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInputError(f"{value!r} is not a valid id.", field=field)
+    found = model.objects.visible_to(user).in_bulk(ids)
+    for value in ids:
+        if value not in found:
+            raise NotFoundError(READABLE_TYPE_NAMES[model], field=field, id=value)
+    return [found[value] for value in ids]
+
+
+def ensure_name_free(model, *, group: Group, name: str, exclude_pk: int | None = None) -> None:
+    existing = model.objects.alive().filter(group=group, name=name).exclude(pk=exclude_pk).first()
+    if existing is not None:
+        raise NameTakenError(
+            READABLE_TYPE_NAMES[model], name=name, group_id=group.pk, existing_id=existing.pk
+        )
+
+
+def save_named(resource, *, update_fields: list[str] | None = None) -> None:
+    """Save, turning a lost race for a name into the same error as the check."""
+    try:
+        with transaction.atomic():
+            resource.save(update_fields=update_fields)
+    except IntegrityError:
+        ensure_name_free(
+            type(resource), group=resource.group, name=resource.name, exclude_pk=resource.pk
+        )
+        raise
+
+
+@transaction.atomic
+def delete_resource(*, user, resource: Resource) -> None:
+    """Soft delete: the resource disappears from lists and its name is free
+    again, but jobs that ran it keep pointing at it."""
+    require_edit(user, resource)
+    resource.soft_delete()

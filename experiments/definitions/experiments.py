@@ -1,0 +1,70 @@
+"""Experiments and the entrypoints they allow."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from ..models import (
+    Entrypoint,
+    Experiment,
+)
+from .common import (
+    ensure_name_free,
+    save_named,
+    visible_by_ids,
+    clean_name,
+    require_edit,
+    writable_group,
+)
+
+
+@transaction.atomic
+def create_experiment(
+    *,
+    user,
+    group_id: int,
+    name: str,
+    description: str | None = "",
+    entrypoint_ids: Iterable[int] = (),
+) -> Experiment:
+    group = writable_group(user, group_id)
+    name = clean_name(name)
+    ensure_name_free(Experiment, group=group, name=name)
+    entrypoints = visible_by_ids(Entrypoint, user, entrypoint_ids, field="entrypoints")
+    experiment = Experiment(group=group, creator=user, name=name, description=description)
+    save_named(experiment)
+    experiment.entrypoints.set(entrypoints)
+    experiment.record_snapshot(user=user)
+    return experiment
+
+
+@transaction.atomic
+def update_experiment(
+    *,
+    user,
+    experiment: Experiment,
+    name: str,
+    description: str | None = "",
+    entrypoint_ids: Iterable[int] = (),
+) -> Experiment:
+    require_edit(user, experiment)
+    experiment.name = clean_name(name)
+    experiment.description = description
+    ensure_name_free(
+        Experiment, group=experiment.group, name=experiment.name, exclude_pk=experiment.pk
+    )
+    entrypoints = visible_by_ids(Entrypoint, user, entrypoint_ids, field="entrypoints")
+    save_named(experiment, update_fields=["name", "description"])
+    experiment.entrypoints.set(entrypoints)
+    experiment.record_snapshot(user=user)
+    return experiment
+
+
+@transaction.atomic
+def set_experiment_entrypoints(
+    *, user, experiment: Experiment, entrypoint_ids: Iterable[int]
+) -> None:
+    require_edit(user, experiment)
+    entrypoints = visible_by_ids(Entrypoint, user, entrypoint_ids, field="ids")
+    experiment.entrypoints.set(entrypoints)
+    experiment.record_snapshot(user=user)

@@ -1,0 +1,188 @@
+"""From entrypoints to what the engine runs.
+
+Builds Dioptra's experiment description (engine contract §1.1) and the
+frozen definition a job keeps, both from snapshots: an entrypoint snapshot
+pins plugin snapshots, a plugin snapshot pins its files' snapshots, and a
+file snapshot holds the source text and task registrations. So a job built
+from a snapshot runs exactly that code, whatever happens to the plugins later.
+
+Validation (page, API, ``validateEntrypoint``) uses the same builder on the
+values being saved, so what is checked is what will run.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .engine.sections import (
+    ParameterCoercionError,
+    artifact_inputs_section,
+    parameters_section,
+    tasks_section,
+    types_section,
+)
+from .engine.validation import Issue, parse_yaml, validate
+from .models import PluginParameterType, Snapshot
+
+
+def plugin_snapshots(snapshot_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The plugins pinned at these snapshots, in the given order, with their files::
+
+        [{"id", "snapshotId", "name",
+          "files": [{"id", "snapshotId", "filename", "contents",
+                     "tasks": [{"name", "kind", "inputParams", "outputParams"}]}]}]
+
+    Two queries, however many plugins and files.
+    """
+    snapshot_ids = list(snapshot_ids)
+    plugins = Snapshot.objects.filter(pk__in=snapshot_ids, resource_type="plugin").in_bulk()
+    file_ids = [
+        f["snapshotId"]
+        for plugin in plugins.values()
+        for f in plugin.data.get("files", [])
+        if f.get("snapshotId") is not None
+    ]
+    files = Snapshot.objects.filter(pk__in=file_ids, resource_type="plugin_file").in_bulk()
+    result = []
+    for snapshot_id in snapshot_ids:
+        plugin = plugins.get(snapshot_id)
+        if plugin is None:
+            continue
+        result.append(
+            {
+                "id": plugin.resource_id,
+                "snapshotId": plugin.pk,
+                "name": plugin.data["name"],
+                "files": [
+                    {"id": f["id"], "snapshotId": f["snapshotId"], **files[f["snapshotId"]].data}
+                    for f in plugin.data.get("files", [])
+                    if f.get("snapshotId") in files
+                ],
+            }
+        )
+    return result
+
+
+def _type_names(type_ids: Iterable[int]) -> dict[int, PluginParameterType]:
+    return PluginParameterType.objects.in_bulk(set(type_ids))
+
+
+def _registered_type_ids(plugins: Sequence[Mapping[str, Any]]) -> set[int]:
+    return {
+        param["parameterType"]
+        for plugin in plugins
+        for file in plugin["files"]
+        for task in file.get("tasks", [])
+        for param in (*task.get("inputParams", []), *task.get("outputParams", []))
+    }
+
+
+def _engine_plugins(plugins: Sequence[Mapping[str, Any]], types: Mapping[int, Any]) -> list:
+    """Function tasks in the plain shape :func:`tasks_section` reads."""
+    return [
+        {
+            "name": plugin["name"],
+            "files": [
+                {
+                    "filename": file["filename"],
+                    "tasks": [
+                        {
+                            "name": task["name"],
+                            "inputs": [
+                                {
+                                    "name": p["name"],
+                                    "type": types[p["parameterType"]].name,
+                                    "required": p.get("required", True),
+                                }
+                                for p in task.get("inputParams", [])
+                            ],
+                            "outputs": [
+                                {"name": p["name"], "type": types[p["parameterType"]].name}
+                                for p in task.get("outputParams", [])
+                            ],
+                        }
+                        for task in file.get("tasks", [])
+                        if task.get("kind", "function") == "function"
+                    ],
+                }
+                for file in plugin["files"]
+            ],
+        }
+        for plugin in plugins
+    ]
+
+
+def build_description(
+    *,
+    group_id: int,
+    task_graph: str,
+    artifact_graph: str = "",
+    parameters: Sequence[Mapping[str, Any]] = (),
+    artifact_parameters: Sequence[Mapping[str, Any]] = (),
+    plugin_snapshot_ids: Iterable[int] = (),
+) -> tuple[dict[str, Any] | None, list[Issue]]:
+    """Dioptra's experiment description, or None and the issues that prevent it.
+
+    ``parameters`` are ``[{name, parameterType, defaultValue}]`` and
+    ``artifact_parameters`` ``[{name, outputParams: [{name, parameterType: type id}]}]``,
+    as the API and the entrypoint snapshot write them.
+    """
+    graph, issues = parse_yaml(task_graph, what="task graph")
+    artifact_outputs, more = parse_yaml(artifact_graph or "", what="artifact output graph")
+    issues += more
+    try:
+        parameters_part = parameters_section(parameters)
+    except ParameterCoercionError as error:
+        issues.append(Issue("TYPE", "ERROR", f"default value of {error}"))
+    if issues:
+        return None, issues
+
+    plugins = plugin_snapshots(plugin_snapshot_ids)
+    artifact_type_ids = {
+        output["parameterType"]
+        for parameter in artifact_parameters
+        for output in parameter.get("outputParams", [])
+    }
+    types = _type_names(_registered_type_ids(plugins) | artifact_type_ids)
+    # Like Dioptra, the group's own types are known too, so a graph may name
+    # a type no attached task uses.
+    group_types = PluginParameterType.objects.alive().filter(group_id=group_id, is_builtin=False)
+    known = {t.pk: t for t in group_types} | types
+    description = {
+        "types": types_section({"name": t.name, "structure": t.structure} for t in known.values()),
+        "parameters": parameters_part,
+        "tasks": tasks_section(_engine_plugins(plugins, types)),
+        "graph": graph,
+        "artifact_outputs": artifact_outputs if artifact_outputs is not None else {},
+        "artifact_inputs": artifact_inputs_section(
+            {
+                "name": parameter["name"],
+                "outputs": [
+                    {"name": o["name"], "type": types[o["parameterType"]].name}
+                    for o in parameter.get("outputParams", [])
+                ],
+            }
+            for parameter in artifact_parameters
+        ),
+    }
+    return description, []
+
+
+def validate_workflow(**inputs: Any) -> list[Issue]:
+    """Every issue of the workflow :func:`build_description` would build from these inputs."""
+    description, issues = build_description(**inputs)
+    if description is None:
+        return issues
+    return validate(description)
+
+
+def snapshot_description(snapshot: Snapshot, *, group_id: int) -> tuple[dict | None, list[Issue]]:
+    """The description of an entrypoint as pinned by one of its snapshots."""
+    data = snapshot.data
+    return build_description(
+        group_id=group_id,
+        task_graph=data["taskGraph"],
+        artifact_graph=data.get("artifactGraph", ""),
+        parameters=data.get("parameters", []),
+        artifact_parameters=data.get("artifactParameters", []),
+        plugin_snapshot_ids=[p["snapshotId"] for p in data.get("plugins", [])],
+    )
