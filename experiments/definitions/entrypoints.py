@@ -22,11 +22,11 @@ from ..models import (
     coerce_parameter_value,
 )
 from .common import (
+    clean_name,
     ensure_name_free,
+    require_edit,
     save_named,
     visible_by_ids,
-    clean_name,
-    require_edit,
     writable_group,
 )
 

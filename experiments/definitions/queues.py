@@ -4,10 +4,10 @@ from django.db import transaction
 
 from ..models import Queue
 from .common import (
-    ensure_name_free,
-    save_named,
     clean_name,
+    ensure_name_free,
     require_edit,
+    save_named,
     writable_group,
 )
 
