@@ -16,18 +16,35 @@ from .entrypoints import (
 )
 from .experiments import create_experiment, set_experiment_entrypoints, update_experiment
 from .groups import MEMBER_FLAGS, add_member, change_member, remove_member
+from .plugins import (
+    TaskSpec,
+    create_parameter_type,
+    create_plugin,
+    create_plugin_file,
+    delete_plugin,
+    delete_plugin_file,
+    update_parameter_type,
+    update_plugin,
+    update_plugin_file,
+)
 from .queues import create_queue, update_queue
 
 __all__ = [
     "MEMBER_FLAGS",
     "ArtifactParameterSpec",
     "ParameterSpec",
+    "TaskSpec",
     "add_member",
     "change_member",
     "clean_name",
     "create_entrypoint",
     "create_experiment",
+    "create_parameter_type",
+    "create_plugin",
+    "create_plugin_file",
     "create_queue",
+    "delete_plugin",
+    "delete_plugin_file",
     "delete_resource",
     "remove_member",
     "require_edit",
@@ -35,6 +52,9 @@ __all__ = [
     "set_experiment_entrypoints",
     "update_entrypoint",
     "update_experiment",
+    "update_parameter_type",
+    "update_plugin",
+    "update_plugin_file",
     "update_queue",
     "writable_group",
 ]
