@@ -69,3 +69,15 @@ class NotAllowedError(DomainError):
     """The user may read the resource but not change it."""
 
     status = 403
+
+
+class WorkflowInvalidError(InvalidInputError):
+    """The task graph or artifact graph has errors; ``issues`` lists each."""
+
+    field = "taskGraph"
+
+    def __init__(self, issues: list):
+        self.issues = issues
+        super().__init__(
+            "The workflow has errors: " + "; ".join(str(issue.message) for issue in issues)
+        )

@@ -167,17 +167,9 @@ def build_description(
     return description, []
 
 
-def validate_workflow(**inputs: Any) -> list[Issue]:
-    """Every issue of the workflow :func:`build_description` would build from these inputs."""
-    description, issues = build_description(**inputs)
-    if description is None:
-        return issues
-    return validate(description)
-
-
-def snapshot_description(snapshot: Snapshot, *, group_id: int) -> tuple[dict | None, list[Issue]]:
-    """The description of an entrypoint as pinned by one of its snapshots."""
-    data = snapshot.data
+def entrypoint_description(data: Mapping[str, Any], *, group_id: int):
+    """The description of an entrypoint from its snapshot data (or the same
+    shape, ``Entrypoint.snapshot_data()``, of one being saved)."""
     return build_description(
         group_id=group_id,
         task_graph=data["taskGraph"],
@@ -186,3 +178,8 @@ def snapshot_description(snapshot: Snapshot, *, group_id: int) -> tuple[dict | N
         artifact_parameters=data.get("artifactParameters", []),
         plugin_snapshot_ids=[p["snapshotId"] for p in data.get("plugins", [])],
     )
+
+
+def entrypoint_issues(data: Mapping[str, Any], *, group_id: int) -> list[Issue]:
+    description, issues = entrypoint_description(data, group_id=group_id)
+    return issues if description is None else validate(description)

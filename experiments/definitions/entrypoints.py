@@ -5,10 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from ..errors import (
-    InvalidInputError,
-    ParameterTypeMismatchError,
-)
+from ..errors import InvalidInputError, ParameterTypeMismatchError, WorkflowInvalidError
 from ..models import (
     Entrypoint,
     EntrypointArtifactOutput,
@@ -21,6 +18,7 @@ from ..models import (
     Queue,
     coerce_parameter_value,
 )
+from ..workflows import entrypoint_issues
 from .common import (
     clean_name,
     ensure_name_free,
@@ -133,6 +131,14 @@ def _pin_plugins(
     )
 
 
+def _ensure_valid_workflow(entrypoint: Entrypoint) -> None:
+    """Refuse to save a workflow with errors (the caller's transaction rolls back)."""
+    issues = entrypoint_issues(entrypoint.snapshot_data(), group_id=entrypoint.group_id)
+    errors = [issue for issue in issues if issue.severity == "ERROR"]
+    if errors:
+        raise WorkflowInvalidError(errors)
+
+
 @transaction.atomic
 def create_entrypoint(
     *,
@@ -169,6 +175,7 @@ def create_entrypoint(
     entrypoint.queues.set(queues)
     _pin_plugins(entrypoint, plugins, is_artifact_plugin=False)
     _pin_plugins(entrypoint, artifact_plugins, is_artifact_plugin=True)
+    _ensure_valid_workflow(entrypoint)
     entrypoint.record_snapshot(user=user)
     return entrypoint
 
@@ -209,6 +216,7 @@ def update_entrypoint(
     if artifact_plugin_ids is not None:
         plugins = visible_by_ids(Plugin, user, artifact_plugin_ids, field="artifactPlugins")
         _pin_plugins(entrypoint, plugins, is_artifact_plugin=True)
+    _ensure_valid_workflow(entrypoint)
     entrypoint.record_snapshot(user=user)
     return entrypoint
 

@@ -1,9 +1,9 @@
 """Entrypoints: parameterised workflows (a task graph calling plugin tasks)."""
 
-import json
-
 from django.db import models
 
+# One coercion rule for defaults and job values, shared with the engine.
+from ..engine.sections import coerce_parameter as coerce_parameter_value  # noqa: F401
 from .plugins import Plugin, PluginParameterType
 from .queues import Queue
 from .resources import NAME_MAX_LENGTH, NamedResource, Snapshot
@@ -16,43 +16,6 @@ class ParameterType(models.TextChoices):
     BOOLEAN = "boolean"
     LIST = "list"
     MAPPING = "mapping"
-
-
-def coerce_parameter_value(parameter_type: str, text: str | None):
-    """Turn a parameter's text (as Dioptra stores it) into its typed value.
-
-    Raises ValueError with a message that says what was expected.
-    """
-    if text is None:
-        return None
-    match parameter_type:
-        case ParameterType.STRING:
-            return text
-        case ParameterType.FLOAT:
-            try:
-                return float(text)
-            except ValueError:
-                raise ValueError(f"{text!r} is not a float") from None
-        case ParameterType.INTEGER:
-            try:
-                return int(text)
-            except ValueError:
-                raise ValueError(f"{text!r} is not an integer") from None
-        case ParameterType.BOOLEAN:
-            if text.strip().lower() in {"true", "false"}:
-                return text.strip().lower() == "true"
-            raise ValueError(f"{text!r} is not a boolean (use true or false)")
-        case ParameterType.LIST | ParameterType.MAPPING:
-            expected = list if parameter_type == ParameterType.LIST else dict
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError:
-                value = None
-            if not isinstance(value, expected):
-                what = "a JSON list" if expected is list else "a JSON object"
-                raise ValueError(f"{text!r} is not {what}")
-            return value
-    raise ValueError(f"unknown parameter type {parameter_type!r}")
 
 
 class Entrypoint(NamedResource):

@@ -69,15 +69,16 @@ def test_description_names_tasks_by_module_and_types_by_name(team, writer, strin
         "inputs": [{"name": "name", "type": "text", "required": True}],
     }
     assert description["types"] == {"text": None}
-    assert workflows.validate_workflow(
-        group_id=team.pk,
-        task_graph="say:\n  greet: [1, 2]\n",
-        plugin_snapshot_ids=[plugin.snapshot_id],
-    )
+    too_many_arguments = {
+        "taskGraph": "say:\n  greet: [1, 2]\n",
+        "plugins": [{"id": plugin.pk, "snapshotId": plugin.snapshot_id}],
+    }
+    issues = workflows.entrypoint_issues(too_many_arguments, group_id=team.pk)
+    assert "more positional args" in issues[0].message
 
 
 def test_yaml_errors_name_their_line(team):
-    issues = workflows.validate_workflow(group_id=team.pk, task_graph="a:\n  b: [1,\n")
+    issues = workflows.entrypoint_issues({"taskGraph": "a:\n  b: [1,\n"}, group_id=team.pk)
     assert issues[0].type == "SYNTAX"
     assert "line" in issues[0].message
 

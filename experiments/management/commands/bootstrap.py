@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from experiments import accounts, definitions
-from experiments.models import Entrypoint, Experiment, Queue, User
+from experiments.models import Entrypoint, Experiment, Plugin, PluginParameterType, Queue, User
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-password"
@@ -15,6 +15,20 @@ HELLO_WORLD_GRAPH = """\
 hello_step:
   hello_world:
     name: $name
+"""
+
+HELLO_WORLD_PLUGIN = """\
+import structlog
+from dioptra import pyplugs
+
+LOGGER = structlog.get_logger()
+
+
+@pyplugs.register
+def hello_world(name: str) -> str:
+    message = f"Hello, {name}! Welcome to Dioptra Lab."
+    LOGGER.info(message)
+    return message
 """
 
 
@@ -56,6 +70,26 @@ class Command(BaseCommand):
                 name="default",
                 description="The queue the demo worker listens on.",
             )
+        plugin = Plugin.objects.alive().filter(group_id=group_id, name="hello_world").first()
+        if plugin is None:
+            string = PluginParameterType.objects.get(is_builtin=True, name="string")
+            plugin = definitions.create_plugin(
+                user=user, group_id=group_id, name="hello_world", description="Logs a greeting."
+            )
+            definitions.create_plugin_file(
+                user=user,
+                plugin=plugin,
+                filename="tasks.py",
+                contents=HELLO_WORLD_PLUGIN,
+                tasks=[
+                    definitions.TaskSpec(
+                        "hello_world",
+                        inputs=[("name", string.pk, True)],
+                        outputs=[("output", string.pk)],
+                    )
+                ],
+            )
+            plugin.refresh_from_db()
         entrypoint = (
             Entrypoint.objects.alive().filter(group_id=group_id, name="hello-world").first()
         )
@@ -68,6 +102,7 @@ class Command(BaseCommand):
                 task_graph=HELLO_WORLD_GRAPH,
                 parameters=[definitions.ParameterSpec("name", "string", "world")],
                 queue_ids=[queue.pk],
+                plugin_ids=[plugin.pk],
             )
         if not Experiment.objects.alive().filter(group_id=group_id, name="demo").exists():
             definitions.create_experiment(
