@@ -1,0 +1,218 @@
+"""``/entrypoints``: parameterised workflows, and the queues they may run on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._base import JSON, IdListSubCollectionClient, ResourceCollectionClient, without_none
+from ._session import DioptraSession
+
+
+class EntrypointQueuesSubCollectionClient(IdListSubCollectionClient):
+    """The client for ``/entrypoints/{id}/queues``."""
+
+    name = "queues"
+
+    def get(self, entrypoint_id: int | str) -> list[JSON]:
+        """List the queues the entrypoint may run on.
+
+        Args:
+            entrypoint_id: The entrypoint id.
+
+        Returns:
+            A list of QueueRefs ``{id, name, group, url}``.
+        """
+        return self._list(entrypoint_id)
+
+    def create(self, entrypoint_id: int | str, queue_ids: list[int]) -> list[JSON]:
+        """Add queues to the entrypoint (keeps the ones already there).
+
+        Args:
+            entrypoint_id: The entrypoint id.
+            queue_ids: The ids of the queues to add.
+
+        Returns:
+            The entrypoint's full list of QueueRefs.
+        """
+        return self._append(entrypoint_id, queue_ids)
+
+    def modify_by_id(self, entrypoint_id: int | str, queue_ids: list[int]) -> list[JSON]:
+        """Replace the entrypoint's queues; an empty list removes them all.
+
+        Args:
+            entrypoint_id: The entrypoint id.
+            queue_ids: The ids of the queues to keep.
+
+        Returns:
+            The entrypoint's full list of QueueRefs.
+        """
+        return self._replace(entrypoint_id, queue_ids)
+
+    def modify(self, entrypoint_id: int | str, queue_ids: list[int]) -> list[JSON]:
+        """Alias of :meth:`modify_by_id`: replace the entrypoint's queues."""
+        return self.modify_by_id(entrypoint_id, queue_ids)
+
+    def delete(self, entrypoint_id: int | str) -> JSON:
+        """Remove every queue from the entrypoint.
+
+        Args:
+            entrypoint_id: The entrypoint id.
+
+        Returns:
+            ``{"status": "Success", "id": [removed queue ids]}``.
+        """
+        return self._remove_all(entrypoint_id)
+
+    def delete_by_id(self, entrypoint_id: int | str, queue_id: int | str) -> JSON:
+        """Remove one queue from the entrypoint.
+
+        Args:
+            entrypoint_id: The entrypoint id.
+            queue_id: The id of the queue to remove.
+
+        Returns:
+            ``{"status": "Success", "id": [queue_id]}``.
+
+        Raises:
+            DioptraNotFoundError: The queue is not attached to the entrypoint (404).
+        """
+        return self._remove_one(entrypoint_id, queue_id)
+
+
+class EntrypointsCollectionClient(ResourceCollectionClient):
+    """The client for Dioptra's ``/entrypoints`` collection."""
+
+    name = "entrypoints"
+
+    def __init__(self, session: DioptraSession) -> None:
+        super().__init__(session)
+        self._queues = EntrypointQueuesSubCollectionClient(session, self)
+
+    @property
+    def queues(self) -> EntrypointQueuesSubCollectionClient:
+        """The client for ``/entrypoints/{id}/queues``."""
+        return self._queues
+
+    def get_by_id(self, entrypoint_id: int | str) -> JSON:
+        """Get one entrypoint.
+
+        Args:
+            entrypoint_id: The entrypoint id.
+
+        Raises:
+            DioptraNotFoundError: No such entrypoint, or not visible to the user (404).
+        """
+        return self._get_one(entrypoint_id)
+
+    def create(
+        self,
+        group_id: int,
+        name: str,
+        task_graph: str,
+        artifact_graph: str | None = None,
+        description: str | None = None,
+        parameters: list[dict[str, Any]] | None = None,
+        artifact_parameters: list[dict[str, Any]] | None = None,
+        queues: list[int] | None = None,
+        plugins: list[int] | None = None,
+        artifact_plugins: list[int] | None = None,
+        validate_only: bool | None = None,
+    ) -> JSON:
+        """Create an entrypoint.
+
+        Args:
+            group_id: The id of the group that will own the entrypoint.
+            name: The entrypoint name, unique within the group.
+            task_graph: The task graph, a YAML string.
+            artifact_graph: The artifact output graph, a YAML string.
+            description: A description.
+            parameters: Typed parameters with defaults, e.g.
+                ``[{"name": "lr", "defaultValue": "0.1", "parameterType": "float"}]``.
+            artifact_parameters: Artifact inputs, e.g.
+                ``[{"name": "model", "outputParams": [{"name": "m", "parameterType": 1}]}]``.
+            queues: Ids of the queues the entrypoint may run on.
+            plugins: Ids of the plugins whose tasks the task graph calls.
+            artifact_plugins: Ids of the plugins that handle artifacts.
+            validate_only: Check everything, then answer without saving (newer servers).
+
+        Returns:
+            The new entrypoint.
+
+        Raises:
+            DioptraConflictError: The name is taken in the group (409).
+            DioptraNotFoundError: A queue, plugin or group does not exist (404).
+            DioptraValidationError: A parameter default does not fit its type (400).
+        """
+        body = without_none(
+            group=group_id,
+            name=name,
+            taskGraph=task_graph,
+            artifactGraph=artifact_graph,
+            description=description,
+            parameters=parameters,
+            artifactParameters=artifact_parameters,
+            queues=queues,
+            plugins=plugins,
+            artifactPlugins=artifact_plugins,
+        )
+        return self._create(body, params={"validateOnly": validate_only})
+
+    def modify_by_id(
+        self,
+        entrypoint_id: int | str,
+        name: str,
+        task_graph: str,
+        artifact_graph: str | None,
+        description: str | None,
+        parameters: list[dict[str, Any]] | None,
+        artifact_parameters: list[dict[str, Any]] | None,
+        queues: list[int] | None,
+        plugin_snapshot_ids: list[int] | None = None,
+        artifact_plugin_snapshot_ids: list[int] | None = None,
+        validate_only: bool | None = None,
+    ) -> JSON:
+        """Replace an entrypoint's definition (a new snapshot).
+
+        This is a full replacement: a None argument removes that part.
+
+        Args:
+            entrypoint_id: The entrypoint id.
+            name: The new name.
+            task_graph: The new task graph (YAML).
+            artifact_graph: The new artifact graph (YAML); None removes it.
+            description: The new description; None removes it.
+            parameters: The new parameters; None removes them all.
+            artifact_parameters: The new artifact parameters; None removes them all.
+            queues: The new queue ids; None removes them all.
+            plugin_snapshot_ids: Plugin snapshots to pin (newer servers); None keeps
+                the pinned plugins.
+            artifact_plugin_snapshot_ids: Artifact plugin snapshots to pin (newer
+                servers); None keeps them.
+            validate_only: Check everything, then answer without saving (newer servers).
+
+        Returns:
+            The modified entrypoint.
+        """
+        body = without_none(
+            name=name,
+            taskGraph=task_graph,
+            artifactGraph=artifact_graph,
+            description=description,
+            parameters=parameters,
+            artifactParameters=artifact_parameters,
+            queues=queues,
+            pluginSnapshotIds=plugin_snapshot_ids,
+            artifactPluginSnapshotIds=artifact_plugin_snapshot_ids,
+        )
+        return self._modify(entrypoint_id, body, params={"validateOnly": validate_only})
+
+    def delete_by_id(self, entrypoint_id: int | str) -> JSON:
+        """Delete an entrypoint.
+
+        Args:
+            entrypoint_id: The entrypoint id.
+
+        Returns:
+            ``{"status": "Success", "id": [entrypoint_id]}``.
+        """
+        return self._delete_one(entrypoint_id)
