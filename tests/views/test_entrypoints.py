@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from experiments.models import Entrypoint, EntrypointArtifactParameter
+from experiments.models import Entrypoint, EntrypointArtifactParameter, PluginParameterType
 from tests.factories import EntrypointFactory, EntrypointParameterFactory, QueueFactory
+from tests.views.plugin_helpers import trainer_plugin
 
 CREATE_URL = reverse("entrypoint_create")
 TASK_GRAPH = "train:\n  train_model:\n    epochs: $epochs\n"
@@ -28,8 +29,9 @@ def form_data(team=None, rows=(), **fields):
     return data
 
 
-def test_writer_creates_an_entrypoint_with_parameters_and_queues(writer_client, team):
+def test_writer_creates_an_entrypoint_with_parameters_and_queues(writer_client, writer, team):
     queue = QueueFactory(group=team, name="tensorflow-cpu")
+    plugin = trainer_plugin(writer, team)
 
     response = writer_client.post(
         CREATE_URL,
@@ -37,6 +39,7 @@ def test_writer_creates_an_entrypoint_with_parameters_and_queues(writer_client, 
             team,
             rows=[("epochs", "integer", "10"), ("", "string", ""), ("rate", "float", "")],
             queues=[queue.pk],
+            plugins=[plugin.pk],
         ),
     )
 
@@ -44,6 +47,9 @@ def test_writer_creates_an_entrypoint_with_parameters_and_queues(writer_client, 
     assert response.status_code == 302
     assert entrypoint.task_graph == TASK_GRAPH
     assert list(entrypoint.queues.all()) == [queue]
+    assert [(p.plugin, p.plugin_snapshot_id) for p in entrypoint.pinned_plugins.all()] == [
+        (plugin, plugin.snapshot_id)
+    ]
     assert [p.as_dict() for p in entrypoint.parameters.all()] == [
         {"name": "epochs", "defaultValue": "10", "parameterType": "integer"},
         {"name": "rate", "defaultValue": None, "parameterType": "float"},
@@ -97,13 +103,16 @@ def test_invisible_queue_ids_are_refused(writer_client, team):
     assert not Entrypoint.objects.exists()
 
 
-def test_edit_shows_the_parameters_and_replaces_them(writer_client, team):
+def test_edit_shows_the_parameters_and_replaces_them(writer_client, writer, team):
+    plugin = trainer_plugin(writer, team)
     entrypoint = EntrypointFactory(group=team, name="train")
     EntrypointParameterFactory(entrypoint=entrypoint, name="epochs", default_value="3")
     edit_url = reverse("entrypoint_edit", args=[entrypoint.pk])
 
     form_page = writer_client.get(edit_url).content.decode()
-    data = form_data(rows=[("epochs", "integer", "5"), ("seed", "integer", "1")])
+    data = form_data(
+        rows=[("epochs", "integer", "5"), ("seed", "integer", "1")], plugins=[plugin.pk]
+    )
     data["parameters-INITIAL_FORMS"] = "1"
     response = writer_client.post(edit_url, data)
 
@@ -115,15 +124,28 @@ def test_edit_shows_the_parameters_and_replaces_them(writer_client, team):
     ]
 
 
-def test_edit_keeps_artifact_parameters_the_page_does_not_show(writer_client, team):
+def test_edit_keeps_artifact_parameters_the_page_does_not_show(writer_client, writer, team):
+    plugin = trainer_plugin(writer, team)
     entrypoint = EntrypointFactory(group=team)
-    EntrypointArtifactParameter.objects.create(entrypoint=entrypoint, position=0, name="model")
+    model = EntrypointArtifactParameter.objects.create(
+        entrypoint=entrypoint, position=0, name="model"
+    )
+    any_type = PluginParameterType.objects.get(name="any")
+    model.outputs.create(position=0, name="weights", parameter_type=any_type)
 
-    writer_client.post(reverse("entrypoint_edit", args=[entrypoint.pk]), form_data(name="new"))
+    writer_client.post(
+        reverse("entrypoint_edit", args=[entrypoint.pk]),
+        form_data(name="new", rows=[("epochs", "integer", "1")], plugins=[plugin.pk]),
+    )
 
     entrypoint.refresh_from_db()
     assert entrypoint.name == "new"
-    assert [p.name for p in entrypoint.artifact_parameters.all()] == ["model"]
+    assert [p.as_dict() for p in entrypoint.artifact_parameters.all()] == [
+        {
+            "name": "model",
+            "outputParams": [{"name": "weights", "parameterType": any_type.pk}],
+        }
+    ]
 
 
 def test_list_query_count_does_not_grow_with_rows(writer_client, team, django_assert_num_queries):
