@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "experiments",
 ]
 
@@ -145,6 +148,35 @@ SPECTACULAR_SETTINGS = {
 # Dioptra's default job timeout; a job may ask for another ("30m", "24h", "1d").
 JOB_DEFAULT_TIMEOUT = os.environ.get("JOB_DEFAULT_TIMEOUT", "24h")
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Jobs wait in the database by default, or on Redis (RQ) when REDIS_URL is set.
+# Any queue name is accepted ("QUEUES": []): Dioptra queues are made at run
+# time. `manage.py worker --queue NAME` serves them on either backend.
+TASKS = {
+    "default": {
+        "BACKEND": "experiments.task_backends.AnyQueueRQBackend"
+        if REDIS_URL
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": [],
+    }
+}
+
+
+class _AnyRQQueue(dict):
+    """RQ_QUEUES answering for every queue name with the default connection,
+    so django_rq builds an RQ queue for a name created at run time."""
+
+    def __missing__(self, name: str) -> dict:
+        return self["default"]
+
+
+RQ_QUEUES = _AnyRQQueue(
+    # The job's own timeout is enforced by the worker, which kills the job's
+    # process and records why; RQ must not kill the worker's task first.
+    default={"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1}
+)
+# Seconds between a database worker's polls when its queues are empty.
+WORKER_POLL_INTERVAL = float(os.environ.get("WORKER_POLL_INTERVAL", "0.5"))
 
 LOGGING = {
     "version": 1,

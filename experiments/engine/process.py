@@ -186,15 +186,19 @@ def run_in_child(
         (process.stdout, "stdout"),
         (process.stderr, "stderr"),
     ]
-    for stream, kind in streams:
+    readers = [
         threading.Thread(
             target=_read_lines, args=(stream, kind, inbox), name=f"job-{job_id}-{kind}", daemon=True
-        ).start()
+        )
+        for stream, kind in streams
+    ]
+    for reader in readers:
+        reader.start()
 
     supervisor = _Supervisor(
         process,
         inbox,
-        open_streams=len(streams),
+        readers=readers,
         timeout_seconds=timeout_seconds,
         on_events=on_events,
         should_cancel=should_cancel,
@@ -222,7 +226,7 @@ class _Supervisor:
         process: subprocess.Popen,
         inbox: "queue.SimpleQueue[tuple[str, bytes]]",
         *,
-        open_streams: int,
+        readers: list[threading.Thread],
         timeout_seconds: float | None,
         on_events: Callable[[list[dict[str, Any]]], None],
         should_cancel: Callable[[], bool],
@@ -234,7 +238,8 @@ class _Supervisor:
     ):
         self.process = process
         self.inbox = inbox
-        self.open_streams = open_streams
+        self.readers = readers
+        self.open_streams = len(readers)
         self.timeout_seconds = timeout_seconds
         self.on_events = on_events
         self.should_cancel = should_cancel
@@ -263,6 +268,9 @@ class _Supervisor:
                 wake.append(deadline)
             if self.pending:
                 wake.append(self.pending_since + self.batch_interval)
+            if self.open_streams == 0:
+                # The job closed its pipes, so it is exiting: look again soon.
+                wake.append(now + 0.005)
             try:
                 item = self.inbox.get(timeout=max(0.0, min(wake) - now))
             except queue.Empty:
@@ -298,8 +306,12 @@ class _Supervisor:
             if exited_at is not None:
                 if self.open_streams == 0:
                     break
-                if now - exited_at > EXIT_GRACE_SECONDS:
-                    # Something the job started still holds its pipes open.
+                if now - exited_at > EXIT_GRACE_SECONDS and any(
+                    reader.is_alive() for reader in self.readers
+                ):
+                    # Something the job started still holds its pipes open. (Lines
+                    # already read are still in the inbox when on_events is slower
+                    # than the job: those are drained, not dropped.)
                     _kill_group(self.process)
                     break
 

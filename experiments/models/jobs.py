@@ -1,13 +1,43 @@
 """Jobs (executions of an experiment's entrypoint on a queue) and what they
-produce while they run: logs and metrics."""
+produce while they run: logs and metrics.
+
+The worker's status changes are verbs (``mark_started``, ``mark_finished``,
+...). Each is one conditional UPDATE of the fields it changes, so a worker
+finishing a job cannot overwrite a cancel that landed a moment earlier: the
+verb returns False and changes nothing when the job is no longer in a state
+it may leave.
+"""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .entrypoints import Entrypoint
 from .experiments import Experiment
 from .queues import Queue
-from .resources import NAME_MAX_LENGTH, Resource, Snapshot
+from .resources import NAME_MAX_LENGTH, Resource, ResourceQuerySet, Snapshot
+
+
+class JobQuerySet(ResourceQuerySet):
+    def unfinished(self):
+        """Jobs still waiting or running (they may be cancelled)."""
+        return self.filter(status__in=Job.ACTIVE_STATUSES)
+
+    def lost(self, *, older_than: timedelta):
+        """Started jobs whose worker has not reported for ``older_than``."""
+        limit = timezone.now() - older_than
+        return self.filter(status=Job.Status.STARTED).filter(
+            models.Q(heartbeat_on__lt=limit)
+            | models.Q(heartbeat_on__isnull=True, started_on__lt=limit)
+        )
+
+    def with_definitions(self):
+        """What list pages and the API show next to each job, in one query."""
+        return self.select_related(
+            "experiment", "entrypoint", "queue", "creator", "group", "snapshot", "cancelled_by"
+        )
 
 
 class Job(Resource):
@@ -51,6 +81,11 @@ class Job(Resource):
     )
     mlflow_run_id = models.CharField(max_length=32, null=True, blank=True)
 
+    objects = JobQuerySet.as_manager()
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.STARTED, Status.DEFERRED)
+    DONE_STATUSES = (Status.FINISHED, Status.FAILED, Status.CANCELLED)
+
     class Meta(Resource.Meta):
         indexes = [models.Index(fields=["experiment", "id"])]
 
@@ -59,6 +94,57 @@ class Job(Resource):
 
     def snapshot_data(self) -> dict:
         return {"status": self.status, "description": self.description}
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in self.DONE_STATUSES
+
+    def _move(self, from_statuses, **changes) -> bool:
+        """Set ``changes`` if the job is still in one of ``from_statuses``."""
+        updated = (
+            type(self).objects.filter(pk=self.pk, status__in=list(from_statuses)).update(**changes)
+        )
+        if updated:
+            for name, value in changes.items():
+                setattr(self, name, value)
+        else:
+            self.refresh_from_db(fields=["status"])
+        return bool(updated)
+
+    def mark_started(self, *, worker: str = "") -> bool:
+        now = timezone.now()
+        return self._move(
+            [self.Status.QUEUED, self.Status.DEFERRED],
+            status=self.Status.STARTED,
+            started_on=now,
+            heartbeat_on=now,
+            worker=worker[:255],
+        )
+
+    def mark_finished(self) -> bool:
+        return self._move(
+            [self.Status.STARTED], status=self.Status.FINISHED, finished_on=timezone.now()
+        )
+
+    def mark_failed(self, *, reason: str) -> bool:
+        return self._move(
+            [self.Status.QUEUED, self.Status.STARTED, self.Status.DEFERRED],
+            status=self.Status.FAILED,
+            failure_reason=reason,
+            finished_on=timezone.now(),
+        )
+
+    def mark_cancelled(self, *, by=None) -> bool:
+        return self._move(
+            self.ACTIVE_STATUSES,
+            status=self.Status.CANCELLED,
+            cancelled_by=by,
+            finished_on=timezone.now(),
+        )
+
+    def touch_heartbeat(self) -> None:
+        self.heartbeat_on = timezone.now()
+        type(self).objects.filter(pk=self.pk).update(heartbeat_on=self.heartbeat_on)
 
 
 class JobLog(models.Model):
