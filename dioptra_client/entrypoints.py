@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import JSON, IdListSubCollectionClient, ResourceCollectionClient, without_none
+from ._base import (
+    JSON,
+    IdListSubCollectionClient,
+    ResourceCollectionClient,
+    SubCollectionClient,
+    without_none,
+)
 from ._session import DioptraSession
 
 
@@ -79,6 +85,89 @@ class EntrypointQueuesSubCollectionClient(IdListSubCollectionClient):
         return self._remove_one(entrypoint_id, queue_id)
 
 
+class EntrypointPluginsSubCollectionClient(SubCollectionClient):
+    """The client for ``/entrypoints/{id}/plugins``: the plugins whose tasks the
+    task graph calls, each pinned at one snapshot."""
+
+    name = "plugins"
+    body_key = "plugins"
+
+    def get(self, entrypoint_id: int | str) -> list[JSON]:
+        """List the pinned plugins.
+
+        Args:
+            entrypoint_id: The entrypoint id.
+
+        Returns:
+            EntrypointPlugins ``{id, name, snapshotId, latestSnapshot, url, files}``.
+        """
+        return self._session.get(*self._parts(entrypoint_id))
+
+    def get_by_id(self, entrypoint_id: int | str, plugin_id: int | str) -> JSON:
+        """Get one pinned plugin.
+
+        Raises:
+            DioptraNotFoundError: The plugin is not attached to the entrypoint (404).
+        """
+        return self._session.get(*self._parts(entrypoint_id, plugin_id))
+
+    def create(self, entrypoint_id: int | str, plugin_ids: list[int]) -> list[JSON]:
+        """Attach plugins at their latest snapshots (a new entrypoint snapshot).
+
+        Plugins already attached are brought up to their latest snapshot; the
+        others keep the snapshot they are pinned at.
+
+        Args:
+            entrypoint_id: The entrypoint id.
+            plugin_ids: The ids of the plugins to attach or update.
+
+        Returns:
+            The full list of pinned plugins.
+        """
+        return self._session.post(
+            *self._parts(entrypoint_id), json={self.body_key: list(plugin_ids)}
+        )
+
+    def delete_by_id(self, entrypoint_id: int | str, plugin_id: int | str) -> JSON:
+        """Detach a plugin (a new entrypoint snapshot).
+
+        Returns:
+            ``{"status": "Success", "id": [plugin_id]}``.
+
+        Raises:
+            DioptraNotFoundError: The plugin is not attached (404).
+            DioptraValidationError: The task graph still calls its tasks (400).
+        """
+        return self._session.delete(*self._parts(entrypoint_id, plugin_id))
+
+
+class EntrypointArtifactPluginsSubCollectionClient(EntrypointPluginsSubCollectionClient):
+    """The client for ``/entrypoints/{id}/artifactPlugins``: the plugins whose
+    artifact handlers the entrypoint uses. Same methods as ``plugins``."""
+
+    name = "artifactPlugins"
+    body_key = "artifactPlugins"
+
+
+class EntrypointSnapshotsSubCollectionClient(SubCollectionClient):
+    """The client for ``/entrypoints/{id}/snapshots``."""
+
+    name = "snapshots"
+
+    def get_config(self, entrypoint_id: int | str, entrypoint_snapshot_id: int | str) -> JSON:
+        """The experiment description a snapshot of the entrypoint runs.
+
+        Args:
+            entrypoint_id: The entrypoint id.
+            entrypoint_snapshot_id: One of its snapshot ids.
+
+        Returns:
+            ``{"types", "parameters", "tasks", "graph", "artifact_outputs",
+            "artifact_inputs"}``, as the task engine reads it.
+        """
+        return self._session.get(*self._parts(entrypoint_id, entrypoint_snapshot_id, "config"))
+
+
 class EntrypointsCollectionClient(ResourceCollectionClient):
     """The client for Dioptra's ``/entrypoints`` collection."""
 
@@ -87,11 +176,29 @@ class EntrypointsCollectionClient(ResourceCollectionClient):
     def __init__(self, session: DioptraSession) -> None:
         super().__init__(session)
         self._queues = EntrypointQueuesSubCollectionClient(session, self)
+        self._plugins = EntrypointPluginsSubCollectionClient(session, self)
+        self._artifact_plugins = EntrypointArtifactPluginsSubCollectionClient(session, self)
+        self._snapshots = EntrypointSnapshotsSubCollectionClient(session, self)
 
     @property
     def queues(self) -> EntrypointQueuesSubCollectionClient:
         """The client for ``/entrypoints/{id}/queues``."""
         return self._queues
+
+    @property
+    def plugins(self) -> EntrypointPluginsSubCollectionClient:
+        """The client for ``/entrypoints/{id}/plugins``."""
+        return self._plugins
+
+    @property
+    def artifact_plugins(self) -> EntrypointArtifactPluginsSubCollectionClient:
+        """The client for ``/entrypoints/{id}/artifactPlugins``."""
+        return self._artifact_plugins
+
+    @property
+    def snapshots(self) -> EntrypointSnapshotsSubCollectionClient:
+        """The client for ``/entrypoints/{id}/snapshots`` (the config of a snapshot)."""
+        return self._snapshots
 
     def get_by_id(self, entrypoint_id: int | str) -> JSON:
         """Get one entrypoint.

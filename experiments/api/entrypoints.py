@@ -1,6 +1,12 @@
-"""Entrypoints (parameterised workflows) and the queues they may run on."""
+"""Entrypoints (parameterised workflows), the queues they may run on, the
+plugins they pin, and the experiment description each snapshot runs."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.http import JsonResponse
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -9,13 +15,16 @@ from experiments.definitions import (
     ParameterSpec,
     create_entrypoint,
     delete_resource,
+    pin_entrypoint_plugins,
     set_entrypoint_queues,
     update_entrypoint,
 )
-from experiments.errors import NotFoundError
-from experiments.models import Entrypoint, ParameterType, Snapshot
+from experiments.errors import NotFoundError, WorkflowInvalidError
+from experiments.models import Entrypoint, EntrypointPlugin, ParameterType, Snapshot
 from experiments.search import tag_field, text_field
+from experiments.workflows import entrypoint_description
 
+from .errors import ApiError
 from .listing import RESOURCE_SORTS, in_requested_group, search, sort
 from .lookups import get_or_404
 from .paging import paged
@@ -33,8 +42,10 @@ from .parsing import (
 )
 from .shapes.common import resource_ref
 from .shapes.entrypoints import (
+    entrypoint_plugin_shape,
     entrypoint_rows,
     entrypoint_shape,
+    issue_shape,
     live_queues,
     load_plugin_files,
 )
@@ -84,6 +95,34 @@ CHANGED_ENTRYPOINT = {
     "artifactPluginSnapshotIds": Field(nullable(id_list)),
 }
 IDS_BODY = {"ids": Field(id_list, required=True)}
+# Keys a validateOnly answer leaves out, as Dioptra 1.2.2 does: nothing was saved.
+UNSAVED_ON_CREATE = ("id", "createdOn", "snapshot", "snapshotCreatedOn", "lastModifiedOn")
+UNSAVED_ON_MODIFY = ("snapshot", "snapshotCreatedOn", "lastModifiedOn")
+
+
+class EntrypointValidationError(ApiError):
+    """The workflow has errors; ``detail.issues`` lists each."""
+
+    error = "EntrypointValidationError"
+
+
+class InvalidYamlError(ApiError):
+    error = "InvalidYamlError"
+
+
+def _issues_detail(issues) -> dict:
+    return {"issues": [issue_shape(issue) for issue in issues]}
+
+
+@contextmanager
+def workflow_errors_answered() -> Iterator[None]:
+    """Turns the domain's WorkflowInvalidError into a 400 listing the issues."""
+    try:
+        yield
+    except WorkflowInvalidError as error:
+        raise EntrypointValidationError(
+            error.message, detail=_issues_detail(error.issues)
+        ) from None
 
 
 def _definition(body: dict) -> dict:
@@ -127,15 +166,18 @@ def _shape_of(request, pk: int) -> dict:
     return entrypoint_shape(entrypoint)
 
 
-def _saved_or_validated(request, save) -> Response:
+def _saved_or_validated(request, save, *, unsaved: tuple[str, ...]) -> Response:
     """Runs ``save`` and answers the saved entrypoint; with ``validateOnly``
-    (Dioptra 1.2.2) the same checks run and nothing is kept."""
+    (Dioptra 1.2.2) the same checks run, nothing is kept, and the answer
+    leaves out the ``unsaved`` keys."""
     validate_only = query_bool(request, "validateOnly")
-    with transaction.atomic():
+    with transaction.atomic(), workflow_errors_answered():
         entrypoint = save()
         shape = _shape_of(request, entrypoint.pk)
         if validate_only:
             transaction.set_rollback(True)
+    if validate_only:
+        shape = {key: value for key, value in shape.items() if key not in unsaved}
     return Response(shape)
 
 
@@ -161,6 +203,7 @@ def entrypoint_create(request):
             artifact_plugin_ids=body["artifactPlugins"],
             **_definition(body),
         ),
+        unsaved=UNSAVED_ON_CREATE,
     )
 
 
@@ -189,6 +232,7 @@ def entrypoint_detail(request, pk: int):
                 artifact_plugin_ids=artifact_plugin_ids,
                 **_definition(body),
             ),
+            unsaved=UNSAVED_ON_MODIFY,
         )
     if request.method == "DELETE":
         delete_resource(user=request.user, resource=visible_entrypoint(request, pk))
@@ -228,3 +272,100 @@ def entrypoint_queue_detail(request, pk: int, queue_id: int):
     remaining = [i for i in current if i != queue_id]
     set_entrypoint_queues(user=request.user, entrypoint=entrypoint, queue_ids=remaining)
     return Response({"status": "Success", "id": [queue_id]})
+
+
+# Pinned plugins ------------------------------------------------------------------
+
+
+def _plugin_shapes(request, pk: int, *, artifact: bool) -> list[dict]:
+    entrypoint = get_or_404(entrypoint_rows(request.user), pk, "entrypoint")
+    load_plugin_files([entrypoint])
+    return [
+        entrypoint_plugin_shape(p)
+        for p in entrypoint.pinned_plugins.all()
+        if p.is_artifact_plugin == artifact
+    ]
+
+
+def _pins(entrypoint: Entrypoint, *, artifact: bool) -> list[EntrypointPlugin]:
+    return list(entrypoint.pinned_plugins.filter(is_artifact_plugin=artifact).order_by("id"))
+
+
+def _attach_plugins(request, pk: int, *, artifact: bool) -> Response:
+    """Attaches plugins at their latest snapshots; ones already attached are
+    brought up to date, the others keep their pinned snapshot."""
+    key = "artifactPlugins" if artifact else "plugins"
+    plugin_ids = parse_body(request, {key: Field(id_list, required=True)})[key]
+    entrypoint = visible_entrypoint(request, pk)
+    current = _pins(entrypoint, artifact=artifact)
+    attached = {p.plugin_id for p in current}
+    pins = [
+        (p.plugin_id, None if p.plugin_id in plugin_ids else p.plugin_snapshot_id) for p in current
+    ]
+    pins += [(plugin_id, None) for plugin_id in plugin_ids if plugin_id not in attached]
+    with workflow_errors_answered():
+        pin_entrypoint_plugins(
+            user=request.user, entrypoint=entrypoint, pins=pins, is_artifact_plugin=artifact
+        )
+    return Response(_plugin_shapes(request, pk, artifact=artifact))
+
+
+def _plugin_detail(request, pk: int, plugin_id: int, *, artifact: bool) -> Response:
+    """GET one pinned plugin; DELETE detaches it (a new snapshot)."""
+    what = "artifact plugin" if artifact else "plugin"
+    if request.method == "DELETE":
+        entrypoint = visible_entrypoint(request, pk)
+        current = _pins(entrypoint, artifact=artifact)
+        if plugin_id not in {p.plugin_id for p in current}:
+            raise NotFoundError(what, entrypoint_id=pk, plugin_id=plugin_id)
+        pins = [(p.plugin_id, p.plugin_snapshot_id) for p in current if p.plugin_id != plugin_id]
+        with workflow_errors_answered():
+            pin_entrypoint_plugins(
+                user=request.user, entrypoint=entrypoint, pins=pins, is_artifact_plugin=artifact
+            )
+        return Response({"status": "Success", "id": [plugin_id]})
+    for shape in _plugin_shapes(request, pk, artifact=artifact):
+        if shape["id"] == plugin_id:
+            return Response(shape)
+    raise NotFoundError(what, entrypoint_id=pk, plugin_id=plugin_id)
+
+
+@api_view(["GET", "POST"])
+def entrypoint_plugins(request, pk: int):
+    if request.method == "POST":
+        return _attach_plugins(request, pk, artifact=False)
+    return Response(_plugin_shapes(request, pk, artifact=False))
+
+
+@api_view(["GET", "DELETE"])
+def entrypoint_plugin_detail(request, pk: int, plugin_id: int):
+    return _plugin_detail(request, pk, plugin_id, artifact=False)
+
+
+@api_view(["GET", "POST"])
+def entrypoint_artifact_plugins(request, pk: int):
+    if request.method == "POST":
+        return _attach_plugins(request, pk, artifact=True)
+    return Response(_plugin_shapes(request, pk, artifact=True))
+
+
+@api_view(["GET", "DELETE"])
+def entrypoint_artifact_plugin_detail(request, pk: int, plugin_id: int):
+    return _plugin_detail(request, pk, plugin_id, artifact=True)
+
+
+@api_view(["GET"])
+def entrypoint_snapshot_config(request, pk: int, snapshot_id: int):
+    """The experiment description (engine contract §1.1) this snapshot runs."""
+    entrypoint = visible_entrypoint(request, pk)
+    snapshot = entrypoint.snapshots().filter(pk=snapshot_id).first()
+    if snapshot is None:
+        raise NotFoundError("entry_point_snapshot", id=pk, snapshot_id=snapshot_id)
+    description, issues = entrypoint_description(snapshot.data, group_id=entrypoint.group_id)
+    if description is None:
+        raise InvalidYamlError(
+            "; ".join(issue.message for issue in issues), detail=_issues_detail(issues)
+        )
+    # Not DRF's strict renderer: a graph may hold YAML's .nan or .inf, which
+    # Dioptra's server (and Python's json) write as NaN and Infinity.
+    return JsonResponse(description, encoder=DjangoJSONEncoder)

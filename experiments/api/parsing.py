@@ -91,6 +91,25 @@ def text(value: Any) -> str:
     return value
 
 
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("Not a valid boolean.")
+    return value
+
+
+def json_object(value: Any) -> dict:
+    """Any JSON object, kept as sent (e.g. a parameter type's structure)."""
+    if not isinstance(value, dict):
+        raise ValueError("Not a valid mapping type.")
+    try:
+        encoded = json.dumps(value, allow_nan=False)
+    except ValueError:
+        raise ValueError("NaN and Infinity are not valid JSON values.") from None
+    if "\\u0000" in encoded:  # PostgreSQL cannot store it
+        raise ValueError("Null characters are not allowed.")
+    return value
+
+
 def nullable(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if value is None else parse(value)
 
@@ -118,6 +137,11 @@ def id_list(value: Any) -> list[int]:
         if not _is_integer(item):
             raise ValueError(f"Item {position}: not a valid integer id.")
     return value
+
+
+def object_of(fields: Mapping[str, Field]) -> Callable[[Any], dict]:
+    """A nested object checked against ``fields``; its errors nest under the key."""
+    return lambda value: validate(value, fields)
 
 
 def list_of(fields: Mapping[str, Field]) -> Callable[[Any], list[dict]]:

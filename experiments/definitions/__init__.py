@@ -11,6 +11,7 @@ from .entrypoints import (
     ArtifactParameterSpec,
     ParameterSpec,
     create_entrypoint,
+    pin_entrypoint_plugins,
     set_entrypoint_queues,
     update_entrypoint,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "delete_plugin",
     "delete_plugin_file",
     "delete_resource",
+    "pin_entrypoint_plugins",
     "remove_member",
     "require_edit",
     "set_entrypoint_queues",

@@ -5,7 +5,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from ..errors import InvalidInputError, ParameterTypeMismatchError, WorkflowInvalidError
+from ..errors import (
+    InvalidInputError,
+    NotFoundError,
+    ParameterTypeMismatchError,
+    WorkflowInvalidError,
+)
 from ..models import (
     Entrypoint,
     EntrypointArtifactOutput,
@@ -16,6 +21,7 @@ from ..models import (
     Plugin,
     PluginParameterType,
     Queue,
+    Snapshot,
     coerce_parameter_value,
 )
 from ..workflows import entrypoint_issues
@@ -226,3 +232,42 @@ def set_entrypoint_queues(*, user, entrypoint: Entrypoint, queue_ids: Iterable[i
     """Replace the queues; as in Dioptra this makes no new snapshot."""
     require_edit(user, entrypoint)
     entrypoint.queues.set(visible_by_ids(Queue, user, queue_ids, field="ids"))
+
+
+@transaction.atomic
+def pin_entrypoint_plugins(
+    *,
+    user,
+    entrypoint: Entrypoint,
+    pins: Sequence[tuple[int, int | None]],
+    is_artifact_plugin: bool = False,
+) -> Entrypoint:
+    """Replace the entrypoint's (artifact) plugins with these ``(plugin id,
+    snapshot id)`` pins, None meaning the plugin's latest snapshot; a new
+    entrypoint snapshot, if the workflow stays valid."""
+    require_edit(user, entrypoint)
+    field = "artifactPlugins" if is_artifact_plugin else "plugins"
+    plugins = visible_by_ids(Plugin, user, [plugin_id for plugin_id, _ in pins], field=field)
+    by_id = {plugin.pk: plugin for plugin in plugins}
+    given = [snapshot_id for _, snapshot_id in pins if snapshot_id is not None]
+    snapshots_of = set(
+        Snapshot.objects.filter(pk__in=given, resource_type="plugin").values_list(
+            "pk", "resource_id"
+        )
+    )
+    for plugin_id, snapshot_id in pins:
+        if snapshot_id is not None and (snapshot_id, plugin_id) not in snapshots_of:
+            raise NotFoundError("plugin snapshot", field=field, id=snapshot_id)
+    entrypoint.pinned_plugins.filter(is_artifact_plugin=is_artifact_plugin).delete()
+    EntrypointPlugin.objects.bulk_create(
+        EntrypointPlugin(
+            entrypoint=entrypoint,
+            plugin=by_id[plugin_id],
+            plugin_snapshot_id=snapshot_id or by_id[plugin_id].snapshot_id,
+            is_artifact_plugin=is_artifact_plugin,
+        )
+        for plugin_id, snapshot_id in dict(pins).items()
+    )
+    _ensure_valid_workflow(entrypoint)
+    entrypoint.record_snapshot(user=user)
+    return entrypoint

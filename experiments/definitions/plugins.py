@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from ..errors import ConflictError, InvalidInputError, NotAllowedError
 from ..models import (
     BUILTIN_PARAMETER_TYPES,
+    NAME_MAX_LENGTH,
     Plugin,
     PluginFile,
     PluginParameterType,
@@ -47,6 +48,12 @@ def clean_identifier(value: str | None, *, what: str, field: str) -> str:
 
 def clean_filename(filename: str | None) -> str:
     filename = (filename or "").strip()
+    if len(filename) > NAME_MAX_LENGTH:
+        raise InvalidInputError(
+            f"Filenames are at most {NAME_MAX_LENGTH} characters long "
+            f"(this one has {len(filename)}).",
+            field="filename",
+        )
     if not FILENAME.match(filename):
         raise InvalidInputError(
             f"{filename!r} is not a valid plugin filename: use a relative path like "

@@ -1,40 +1,15 @@
 import pytest
 
-from experiments.models import Entrypoint, PluginFile, PluginTask, PluginTaskParameter
-from tests.api.conftest import ENTRYPOINT_KEYS, REF_KEYS, send
+from experiments.models import Entrypoint
+from tests.api.conftest import ENTRYPOINT_KEYS, ERROR_KEYS, REF_KEYS, send
+from tests.api.plugin_helpers import NAME_PARAMETER, TASK_GRAPH, image_type, plugin
 from tests.conftest import logged_in
-from tests.factories import (
-    EntrypointFactory,
-    EntrypointParameterFactory,
-    PluginFactory,
-    PluginParameterTypeFactory,
-    QueueFactory,
-)
+from tests.factories import EntrypointFactory, EntrypointParameterFactory, QueueFactory
+
+__all__ = ["image_type", "plugin"]  # fixtures
 
 URL = "/api/v1/entrypoints"
-TASK_GRAPH = "step:\n  hello:\n    name: $name\n"
-
-
-@pytest.fixture
-def image_type(team):
-    return PluginParameterTypeFactory(group=team, name="image")
-
-
-@pytest.fixture
-def plugin(team, image_type):
-    """A plugin with one file registering one task, snapshotted like a real one."""
-    plugin = PluginFactory(group=team, name="vision")
-    file = PluginFile.objects.create(
-        plugin=plugin, group=team, creator=team.creator, filename="tasks.py", contents="x = 1\n"
-    )
-    task = PluginTask.objects.create(file=file, name="load")
-    for direction in ("input", "output"):
-        PluginTaskParameter.objects.create(
-            task=task, direction=direction, position=0, name="img", parameter_type=image_type
-        )
-    file.record_snapshot(user=team.creator)
-    plugin.record_snapshot(user=team.creator)
-    return plugin
+ISSUE_KEYS = {"type", "severity", "message", "step"}
 
 
 def full_body(team, *, queue, plugin, image_type) -> dict:
@@ -72,6 +47,7 @@ def test_writer_creates_an_entrypoint(writer, team, plugin, image_type, path):
         {"name": "rate", "defaultValue": "0.5", "parameterType": "float"},
         {"name": "name", "defaultValue": None, "parameterType": "string"},
     ]
+    assert data["snapshot"] > plugin.snapshot_id
     [artifact] = data["artifactParameters"]
     assert artifact["name"] == "weights"
     assert artifact["outputParams"][0]["parameterType"]["id"] == image_type.pk
@@ -84,8 +60,8 @@ def test_writer_creates_an_entrypoint(writer, team, plugin, image_type, path):
     assert pinned["url"] == f"/api/v1/plugins/{plugin.pk}/snapshots/{plugin.snapshot_id}"
     [file] = pinned["files"]
     assert file["filename"] == "tasks.py"
-    [task] = file["tasks"]["functions"]
-    assert task["name"] == "load"
+    hello, task = file["tasks"]["functions"]
+    assert (hello["name"], task["name"]) == ("hello", "load")
     assert task["inputParams"][0]["required"] is True
     assert task["inputParams"][0]["parameterType"]["name"] == "image"
     assert file["tasks"]["artifacts"] == []
@@ -171,13 +147,23 @@ def test_create_duplicate_name_is_409(writer, team):
     assert response.status_code == 409
 
 
-def test_validate_only_saves_nothing(writer, team):
-    body = {"group": team.pk, "name": "train", "taskGraph": TASK_GRAPH}
+def test_validate_only_saves_nothing(writer, team, plugin):
+    body = {
+        "group": team.pk,
+        "name": "train",
+        "taskGraph": TASK_GRAPH,
+        "parameters": [NAME_PARAMETER],
+        "plugins": [plugin.pk],
+    }
 
     response = send(logged_in(writer), "POST", URL + "?validateOnly=True", body)
 
-    assert response.status_code == 200
+    assert response.status_code == 200, response.json()
     assert response.json()["name"] == "train"
+    assert [p["id"] for p in response.json()["plugins"]] == [plugin.pk]
+    # As Dioptra 1.2.2: nothing was saved, so no id, snapshot or times.
+    unsaved = {"id", "createdOn", "snapshot", "snapshotCreatedOn", "lastModifiedOn"}
+    assert set(response.json()) == ENTRYPOINT_KEYS - unsaved
     assert not Entrypoint.objects.exists()
 
 
@@ -211,8 +197,11 @@ def test_put_replaces_the_definition_but_keeps_plugins(writer, team, plugin, ima
     ).json()
     body = {
         "name": "train-2",
-        "taskGraph": "new: graph\n",
-        "parameters": [{"name": "epochs", "defaultValue": "3", "parameterType": "integer"}],
+        "taskGraph": TASK_GRAPH,
+        "parameters": [
+            NAME_PARAMETER,
+            {"name": "epochs", "defaultValue": "3", "parameterType": "integer"},
+        ],
         "pluginSnapshotIds": None,
         "artifactPluginSnapshotIds": None,
     }
@@ -223,37 +212,113 @@ def test_put_replaces_the_definition_but_keeps_plugins(writer, team, plugin, ima
     data = response.json()
     assert data["name"] == "train-2"
     assert data["description"] is None
-    assert [p["name"] for p in data["parameters"]] == ["epochs"]
+    assert [p["name"] for p in data["parameters"]] == ["name", "epochs"]
     assert data["queues"] == [] and data["artifactParameters"] == []
     assert [p["id"] for p in data["plugins"]] == [plugin.pk]
     assert data["snapshot"] > created["snapshot"]
 
 
+def valid_definition(plugin, **changes) -> dict:
+    return {
+        "name": "e",
+        "taskGraph": TASK_GRAPH,
+        "parameters": [NAME_PARAMETER],
+        "pluginSnapshotIds": [plugin.snapshot_id],
+        **changes,
+    }
+
+
 def test_put_accepts_plugin_snapshot_ids(writer, team, plugin):
     entrypoint = EntrypointFactory(group=team)
-    body = {"name": "e", "taskGraph": "", "pluginSnapshotIds": [plugin.snapshot_id]}
+    body = valid_definition(plugin)
 
     response = send(logged_in(writer), "PUT", f"{URL}/{entrypoint.pk}", body)
 
-    assert response.status_code == 200
+    assert response.status_code == 200, response.json()
     assert [p["snapshotId"] for p in response.json()["plugins"]] == [plugin.snapshot_id]
     body["pluginSnapshotIds"] = [424242]
     assert send(logged_in(writer), "PUT", f"{URL}/{entrypoint.pk}", body).status_code == 404
 
 
-def test_put_validate_only_changes_nothing(writer, team):
+def test_put_validate_only_changes_nothing(writer, team, plugin):
     entrypoint = EntrypointFactory(group=team, name="before")
 
     response = send(
         logged_in(writer),
         "PUT",
         f"{URL}/{entrypoint.pk}?validateOnly=true",
-        {"name": "after", "taskGraph": ""},
+        valid_definition(plugin, name="after"),
     )
 
-    assert response.status_code == 200 and response.json()["name"] == "after"
+    assert response.status_code == 200, response.json()
+    assert response.json()["name"] == "after"
+    assert response.json()["id"] == entrypoint.pk
+    assert "snapshot" not in response.json()
     entrypoint.refresh_from_db()
     assert entrypoint.name == "before"
+    assert not entrypoint.pinned_plugins.exists()
+
+
+@pytest.mark.parametrize("query", ["", "?validateOnly=True"])
+def test_create_with_workflow_errors_is_refused_with_the_issues(writer, team, plugin, query):
+    body = {
+        "group": team.pk,
+        "name": "train",
+        "taskGraph": "step:\n  no_such_task:\n    name: $name\n",
+        "parameters": [NAME_PARAMETER],
+        "plugins": [plugin.pk],
+    }
+
+    response = send(logged_in(writer), "POST", URL + query, body)
+
+    assert response.status_code == 400
+    data = response.json()
+    assert set(data) == ERROR_KEYS
+    assert data["error"] == "EntrypointValidationError"
+    assert "no_such_task" in data["message"]
+    [issue] = data["detail"]["issues"]
+    assert set(issue) == ISSUE_KEYS
+    assert (issue["type"], issue["severity"], issue["step"]) == ("SEMANTIC", "ERROR", "step")
+    assert "no_such_task" in issue["message"]
+    assert not Entrypoint.objects.exists()
+
+
+def test_create_with_broken_yaml_reports_a_syntax_issue(writer, team, plugin):
+    body = {"group": team.pk, "name": "train", "taskGraph": "step: [", "plugins": [plugin.pk]}
+
+    response = send(logged_in(writer), "POST", URL, body)
+
+    assert response.status_code == 400
+    [issue] = response.json()["detail"]["issues"]
+    assert (issue["type"], issue["severity"]) == ("SYNTAX", "ERROR")
+
+
+def test_put_with_workflow_errors_changes_nothing(writer, team, plugin):
+    created = send(
+        logged_in(writer),
+        "POST",
+        URL,
+        {
+            "group": team.pk,
+            "name": "train",
+            "taskGraph": TASK_GRAPH,
+            "parameters": [NAME_PARAMETER],
+            "plugins": [plugin.pk],
+        },
+    ).json()
+
+    response = send(
+        logged_in(writer),
+        "PUT",
+        f"{URL}/{created['id']}",
+        {"name": "renamed", "taskGraph": TASK_GRAPH},  # $name is no longer declared
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "EntrypointValidationError"
+    assert response.json()["detail"]["issues"]
+    entrypoint = Entrypoint.objects.get()
+    assert (entrypoint.name, entrypoint.snapshot_id) == ("train", created["snapshot"])
 
 
 def test_put_and_delete_permissions(reader, outsider, writer, team):

@@ -148,3 +148,13 @@ def entrypoint_shape(entrypoint: Entrypoint) -> dict:
         "artifactPlugins": [entrypoint_plugin_shape(p) for p in pinned if p.is_artifact_plugin],
         "queues": [resource_ref(q) for q in entrypoint.queues.all()],
     }
+
+
+def issue_shape(issue) -> dict:
+    """One problem of a workflow (engine ``Issue``), with Dioptra's UPPERCASE names."""
+    return {
+        "type": issue.type.upper(),
+        "severity": issue.severity.upper(),
+        "message": issue.message,
+        "step": issue.step,
+    }

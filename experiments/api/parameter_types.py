@@ -1,0 +1,76 @@
+"""Plugin parameter types: the names of task inputs' and outputs' types.
+
+The builtin types (any, string, integer, number, boolean, null) are listed
+like the others but cannot be changed or deleted (403).
+"""
+
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from experiments.definitions import (
+    create_parameter_type,
+    delete_resource,
+    update_parameter_type,
+)
+from experiments.models import PluginParameterType
+
+from .listing import RESOURCE_SORTS, in_requested_group, named_resource_search, search, sort
+from .lookups import get_or_404
+from .paging import paged
+from .parsing import Field, integer, json_object, name, nullable, parse_body, text
+from .shapes.parameter_types import parameter_type_rows, parameter_type_shape
+
+PARAMETER_TYPE_SEARCH = named_resource_search(PluginParameterType)
+ROUTE = "pluginParameterTypes"
+WHAT = "plugin parameter type"
+# The fields a PUT replaces; a POST adds the group.
+DEFINITION = {
+    "name": Field(name, required=True),
+    "description": Field(nullable(text)),
+    "structure": Field(nullable(json_object)),
+}
+
+
+def parameter_type_response(request, pk: int) -> Response:
+    return Response(parameter_type_shape(parameter_type_rows(request.user).get(pk=pk)))
+
+
+@api_view(["GET", "POST"])
+def parameter_type_collection(request):
+    if request.method == "POST":
+        return parameter_type_create(request)
+    rows = search(request, parameter_type_rows(request.user), PARAMETER_TYPE_SEARCH)
+    rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
+    return Response(paged(request, rows, route=ROUTE, shape=parameter_type_shape))
+
+
+def parameter_type_create(request):
+    body = parse_body(request, {"group": Field(integer, required=True), **DEFINITION})
+    parameter_type = create_parameter_type(
+        user=request.user,
+        group_id=body["group"],
+        name=body["name"],
+        description=body["description"],
+        structure=body["structure"],
+    )
+    return parameter_type_response(request, parameter_type.pk)
+
+
+@api_view(["GET", "PUT", "DELETE"])
+def parameter_type_detail(request, pk: int):
+    if request.method == "PUT":
+        body = parse_body(request, DEFINITION)
+        parameter_type = get_or_404(PluginParameterType.objects.visible_to(request.user), pk, WHAT)
+        update_parameter_type(
+            user=request.user,
+            parameter_type=parameter_type,
+            name=body["name"],
+            description=body["description"],
+            structure=body["structure"],
+        )
+        return parameter_type_response(request, pk)
+    if request.method == "DELETE":
+        parameter_type = get_or_404(PluginParameterType.objects.visible_to(request.user), pk, WHAT)
+        delete_resource(user=request.user, resource=parameter_type)
+        return Response({"status": "Success", "id": [pk]})
+    return Response(parameter_type_shape(get_or_404(parameter_type_rows(request.user), pk, WHAT)))
