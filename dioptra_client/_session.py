@@ -7,7 +7,9 @@ answers into exceptions. Collection clients never touch ``requests`` directly.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -138,6 +140,40 @@ class DioptraSession:
                 status_code=response.status_code,
                 body=response.text,
             ) from exc
+
+    def download(
+        self, *parts: str | int, output_path: str | os.PathLike, params: Params | None = None
+    ) -> Path:
+        """Send a GET request and write the answer's bytes to a file.
+
+        Args:
+            *parts: Path segments under the API root.
+            output_path: Where to write the bytes; missing parent folders are made.
+            params: Query parameters; None values are left out.
+
+        Returns:
+            The path written.
+
+        Raises:
+            DioptraHTTPError: A subclass matching the status, for any 4xx/5xx answer.
+            DioptraConnectionError: The server could not be reached.
+        """
+        url = self.build_url(*parts)
+        try:
+            response = self._http.get(
+                url, params=clean_params(params), timeout=self.timeout, stream=True
+            )
+        except requests.ConnectionError as exc:
+            raise DioptraConnectionError(f"Cannot reach {url}: {exc}") from exc
+        with response:
+            if response.status_code >= 400:
+                raise error_for_status(response.status_code, _decode(response), response.reason)
+            path = Path(output_path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as file:
+                for chunk in response.iter_content(chunk_size=1 << 16):
+                    file.write(chunk)
+        return path
 
     def close(self) -> None:
         """Close the underlying connections (the cookies are forgotten)."""

@@ -6,12 +6,17 @@ import os
 from types import TracebackType
 
 from ._session import DioptraSession
+from .artifacts import ArtifactsCollectionClient
 from .auth import AuthCollectionClient
 from .entrypoints import EntrypointsCollectionClient
 from .experiments import ExperimentsCollectionClient
 from .groups import GroupsCollectionClient
+from .jobs import JobsCollectionClient
+from .plugin_parameter_types import PluginParameterTypesCollectionClient
+from .plugins import PluginsCollectionClient
 from .queues import QueuesCollectionClient
 from .users import UsersCollectionClient
+from .workflows import WorkflowsCollectionClient
 
 ENV_DIOPTRA_API = "DIOPTRA_API"
 DEFAULT_ADDRESS = "http://localhost:8000"
@@ -36,6 +41,11 @@ class DioptraClient:
         self._queues = QueuesCollectionClient(session)
         self._entrypoints = EntrypointsCollectionClient(session)
         self._experiments = ExperimentsCollectionClient(session)
+        self._plugins = PluginsCollectionClient(session)
+        self._plugin_parameter_types = PluginParameterTypesCollectionClient(session)
+        self._workflows = WorkflowsCollectionClient(session)
+        self._jobs = JobsCollectionClient(session)
+        self._artifacts = ArtifactsCollectionClient(session)
 
     @property
     def url(self) -> str:
@@ -71,6 +81,31 @@ class DioptraClient:
     def experiments(self) -> ExperimentsCollectionClient:
         """The client for ``/experiments``."""
         return self._experiments
+
+    @property
+    def jobs(self) -> JobsCollectionClient:
+        """The client for ``/jobs`` (submit jobs with ``experiments.jobs.create``)."""
+        return self._jobs
+
+    @property
+    def artifacts(self) -> ArtifactsCollectionClient:
+        """The client for ``/artifacts``."""
+        return self._artifacts
+
+    @property
+    def plugins(self) -> PluginsCollectionClient:
+        """The client for ``/plugins`` (and ``plugins.files``)."""
+        return self._plugins
+
+    @property
+    def plugin_parameter_types(self) -> PluginParameterTypesCollectionClient:
+        """The client for ``/pluginParameterTypes``."""
+        return self._plugin_parameter_types
+
+    @property
+    def workflows(self) -> WorkflowsCollectionClient:
+        """The client for ``/workflows`` (entrypoint validation, signature analysis)."""
+        return self._workflows
 
     def close(self) -> None:
         """Close the client's connections."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ._base import JSON, IdListSubCollectionClient, ResourceCollectionClient, without_none
 from ._session import DioptraSession
+from .jobs import ExperimentJobsSubCollectionClient
 
 
 class ExperimentEntrypointsSubCollectionClient(IdListSubCollectionClient):
@@ -85,6 +86,12 @@ class ExperimentsCollectionClient(ResourceCollectionClient):
     def __init__(self, session: DioptraSession) -> None:
         super().__init__(session)
         self._entrypoints = ExperimentEntrypointsSubCollectionClient(session, self)
+        self._jobs = ExperimentJobsSubCollectionClient(session, self)
+
+    @property
+    def jobs(self) -> ExperimentJobsSubCollectionClient:
+        """The client for ``/experiments/{id}/jobs``: submit and manage jobs."""
+        return self._jobs
 
     @property
     def entrypoints(self) -> ExperimentEntrypointsSubCollectionClient:
@@ -160,3 +167,26 @@ class ExperimentsCollectionClient(ResourceCollectionClient):
             ``{"status": "Success", "id": [experiment_id]}``.
         """
         return self._delete_one(experiment_id)
+
+    def get_metrics_by_id(
+        self,
+        experiment_id: int | str,
+        index: int = 0,
+        page_length: int = 10,
+        sort_by: str | None = None,
+        descending: bool | None = None,
+        search: str | None = None,
+    ) -> JSON:
+        """Get the latest metrics of the experiment's jobs, a page of jobs at a time.
+
+        Returns:
+            The paging envelope; each item is ``{"id": <job id>, "metrics": [{"name", "value"}]}``.
+        """
+        params = {
+            "index": index,
+            "pageLength": page_length,
+            "sortBy": sort_by,
+            "descending": descending,
+            "search": search,
+        }
+        return self._session.get(self.name, experiment_id, "metrics", params=params)

@@ -6,10 +6,26 @@ That is why they are plain Forms rather than ModelForms: a ModelForm would
 check names and unique constraints itself, with other words than the API.
 """
 
+import json
+import re
+from dataclasses import dataclass, field
+
 from django import forms
 from django.contrib.auth import password_validation
 
-from .models import NAME_MAX_LENGTH, Entrypoint, Group, ParameterType, Queue
+from .definitions import TaskSpec
+from .engine.sections import ParameterCoercionError
+from .models import (
+    NAME_MAX_LENGTH,
+    Entrypoint,
+    Group,
+    ParameterType,
+    Plugin,
+    PluginParameterType,
+    PluginTask,
+    Queue,
+    coerce_parameter_value,
+)
 from .models.resources import NamedResource
 
 NAME_WIDGET = forms.TextInput(attrs={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"})
@@ -91,6 +107,14 @@ class EntrypointForm(ResourceForm):
         help_text="YAML: each step names a plugin task and its arguments; "
         "$name refers to a parameter or to an earlier step's output.",
     )
+    artifact_graph = forms.CharField(
+        required=False,
+        strip=False,
+        label="Artifact output graph",
+        widget=forms.Textarea(attrs={"rows": 5, "class": "code", "spellcheck": "false"}),
+        help_text="Optional YAML: artifacts the job saves, each with contents "
+        "(e.g. $step.output) and the artifact task that serializes it.",
+    )
 
     def __init__(self, *args, user, creating: bool, **kwargs):
         super().__init__(*args, user=user, creating=creating, **kwargs)
@@ -101,6 +125,24 @@ class EntrypointForm(ResourceForm):
             help_text="The queues this entrypoint may run on. "
             "Hold Ctrl (⌘ on a Mac) to choose several.",
         )
+        plugins = Plugin.objects.visible_to(user).select_related("group").order_by("name")
+        self.fields["plugins"] = LabelledResourcesField(
+            queryset=plugins,
+            required=False,
+            widget=forms.SelectMultiple(attrs={"size": 5}),
+            help_text="Their tasks are the ones the task graph may call. "
+            "Each is pinned at its latest version when you save.",
+        )
+        self.fields["artifact_plugins"] = LabelledResourcesField(
+            queryset=plugins,
+            required=False,
+            widget=forms.SelectMultiple(attrs={"size": 3}),
+            help_text="Plugins whose artifact tasks the artifact output graph may use.",
+        )
+
+    @property
+    def has_plugins_to_offer(self) -> bool:
+        return self.fields["plugins"].queryset.exists()
 
 
 class ParameterForm(forms.Form):
@@ -135,6 +177,205 @@ class ParameterForm(forms.Form):
 
 
 ParameterFormSet = forms.formset_factory(ParameterForm, extra=1)
+
+
+# Plugins and parameter types ------------------------------------------------------
+
+
+class PluginForm(ResourceForm):
+    pass
+
+
+class ParameterTypeForm(ResourceForm):
+    structure = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "class": "code",
+                "spellcheck": "false",
+                "placeholder": '{"list": "string"}',
+            }
+        ),
+        help_text="JSON. Leave blank for a simple (opaque) type; or give a structure: "
+        '{"list": "T"}, {"tuple": ["A", "B"]}, {"mapping": ["string", "T"]}, '
+        '{"mapping": {"key": "T"}}, {"union": ["A", "B"]}, {"is_a": "super"}.',
+    )
+
+    def clean_structure(self):
+        text = self.cleaned_data["structure"]
+        if not text.strip():
+            return None
+        try:
+            structure = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                f"The structure is not valid JSON: {error.msg} "
+                f"(line {error.lineno}, column {error.colno})."
+            ) from None
+        if structure is not None and not isinstance(structure, dict):
+            raise forms.ValidationError(
+                'The structure must be a JSON object such as {"list": "string"}, '
+                "or blank for a simple type."
+            )
+        return structure
+
+
+class PluginFileForm(forms.Form):
+    """A plugin file's name, description and source; its tasks come from `TaskRows`."""
+
+    filename = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": "tasks.py", "autocomplete": "off", "class": "font-monospace"}
+        ),
+        help_text="A relative path ending in .py, e.g. tasks.py or attacks/fgsm.py; "
+        "in plugin p, attacks/fgsm.py becomes the module p.attacks.fgsm.",
+    )
+    description = forms.CharField(
+        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    contents = forms.CharField(
+        required=False,
+        strip=False,
+        label="Code",
+        widget=forms.Textarea(
+            attrs={"rows": 18, "class": "code", "spellcheck": "false", "wrap": "off"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["filename"].widget.attrs["required"] = True
+
+
+@dataclass
+class TaskParameterRow:
+    name: str = ""
+    type_id: int | None = None
+    required: bool = True
+    error: str = ""
+
+
+@dataclass
+class TaskRow:
+    name: str = ""
+    kind: str = PluginTask.Kind.FUNCTION
+    inputs: list[TaskParameterRow] = field(default_factory=list)
+    outputs: list[TaskParameterRow] = field(default_factory=list)
+    error: str = ""
+
+
+TASK_KEY = re.compile(r"^tasks-(\d+)-name$")
+
+
+class TaskRows:
+    """The task registrations of a plugin file, as rows the page adds and removes.
+
+    Posted as ``tasks-<t>-name``, ``tasks-<t>-kind``, ``tasks-<t>-in-<r>-name|type|required``
+    and ``tasks-<t>-out-<r>-name|type``; the indices only order the rows, so rows
+    removed in the page simply leave gaps. A row without a name is dropped.
+    """
+
+    def __init__(self, rows: list[TaskRow], *, types):
+        self.rows = rows
+        self.types = list(types)
+        self.type_ids = {t.pk for t in self.types}
+
+    @classmethod
+    def from_post(cls, data, *, types) -> "TaskRows":
+        rows = []
+        for task_index in _indices(data, TASK_KEY):
+            prefix = f"tasks-{task_index}"
+            inputs = [
+                TaskParameterRow(
+                    name=data.get(f"{prefix}-in-{i}-name", "").strip(),
+                    type_id=_int_or_none(data.get(f"{prefix}-in-{i}-type")),
+                    required=bool(data.get(f"{prefix}-in-{i}-required")),
+                )
+                for i in _indices(data, re.compile(rf"^{prefix}-in-(\d+)-name$"))
+            ]
+            outputs = [
+                TaskParameterRow(
+                    name=data.get(f"{prefix}-out-{i}-name", "").strip(),
+                    type_id=_int_or_none(data.get(f"{prefix}-out-{i}-type")),
+                )
+                for i in _indices(data, re.compile(rf"^{prefix}-out-(\d+)-name$"))
+            ]
+            rows.append(
+                TaskRow(
+                    name=data.get(f"{prefix}-name", "").strip(),
+                    kind=data.get(f"{prefix}-kind", PluginTask.Kind.FUNCTION),
+                    inputs=[row for row in inputs if row.name],
+                    outputs=[row for row in outputs if row.name],
+                )
+            )
+        return cls([row for row in rows if row.name], types=types)
+
+    @classmethod
+    def from_file(cls, file, *, types) -> "TaskRows":
+        rows = []
+        for task in file.tasks.all():
+            registration = task.as_registration()
+            rows.append(
+                TaskRow(
+                    name=task.name,
+                    kind=task.kind,
+                    inputs=[
+                        TaskParameterRow(p["name"], p["parameterType"], p["required"])
+                        for p in registration["inputParams"]
+                    ],
+                    outputs=[
+                        TaskParameterRow(p["name"], p["parameterType"])
+                        for p in registration["outputParams"]
+                    ],
+                )
+            )
+        return cls(rows, types=types)
+
+    def is_valid(self) -> bool:
+        """Every parameter has one of the offered types; marks the rows that have not."""
+        valid = True
+        for task in self.rows:
+            for direction, params in (("input", task.inputs), ("output", task.outputs)):
+                for param in params:
+                    if param.type_id not in self.type_ids:
+                        param.error = (
+                            f"Choose a type for {direction} {param.name!r} of task "
+                            f"{task.name!r}: one of the types you can use."
+                        )
+                        valid = False
+        return valid
+
+    def specs(self) -> list[TaskSpec]:
+        return [
+            TaskSpec(
+                name=task.name,
+                kind=task.kind,
+                inputs=[(p.name, p.type_id, p.required) for p in task.inputs],
+                outputs=[(p.name, p.type_id) for p in task.outputs],
+            )
+            for task in self.rows
+        ]
+
+
+def _indices(data, pattern: re.Pattern) -> list[int]:
+    return sorted({int(m.group(1)) for key in data for m in [pattern.match(key)] if m})
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def parameter_type_choices(user):
+    """The types a task parameter may have: builtins first, then by name."""
+    return (
+        PluginParameterType.objects.visible_to(user)
+        .select_related("group")
+        .order_by("-is_builtin", "name", "id")
+    )
 
 
 class RegisterForm(forms.Form):
@@ -190,3 +431,140 @@ class MemberAddForm(MemberFlagsForm):
 
     def flags(self) -> dict[str, bool]:
         return {name: self.cleaned_data[name] for name in MEMBER_FLAG_HELP}
+
+
+# Jobs ------------------------------------------------------------------------------
+
+# The widget of each entrypoint parameter type; values are posted as text and
+# kept as Dioptra's strings ("0.5", "true", "[1, 2]").
+PARAMETER_WIDGETS = {
+    ParameterType.FLOAT: lambda: forms.NumberInput(attrs={"step": "any"}),
+    ParameterType.INTEGER: lambda: forms.NumberInput(attrs={"step": "1"}),
+    ParameterType.LIST: lambda: forms.Textarea(
+        attrs={"rows": 2, "class": "code", "spellcheck": "false", "placeholder": "[1, 2, 3]"}
+    ),
+    ParameterType.MAPPING: lambda: forms.Textarea(
+        attrs={"rows": 3, "class": "code", "spellcheck": "false", "placeholder": '{"key": 1}'}
+    ),
+    ParameterType.STRING: lambda: forms.TextInput(attrs={"autocomplete": "off"}),
+}
+BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
+
+
+class JobSubmitForm(forms.Form):
+    """Run one of an experiment's entrypoints: choose it, then its queue and
+    parameter values (one field per parameter, ``value_<position>``).
+
+    ``shown_entrypoint`` is the entrypoint whose parameters the page showed;
+    when the posted entrypoint differs (a browser without JavaScript changed
+    the choice), the form is shown again for it instead of being submitted.
+    """
+
+    entrypoint = forms.ModelChoiceField(
+        queryset=Entrypoint.objects.none(),
+        empty_label="Choose an entrypoint…",
+        error_messages={
+            "invalid_choice": "Choose one of the experiment's entrypoints.",
+            "required": "Choose the entrypoint to run.",
+        },
+    )
+    shown_entrypoint = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, entrypoints, **kwargs):
+        """``entrypoints``: the experiment's, with their parameters and visible queues."""
+        super().__init__(*args, **kwargs)
+        self.fields["entrypoint"].queryset = entrypoints
+        self.chosen_entrypoint = self._chosen_entrypoint(entrypoints)
+        self.parameters = (
+            list(self.chosen_entrypoint.parameters.all()) if self.chosen_entrypoint else []
+        )
+        if self.chosen_entrypoint is None:
+            return
+        self.fields["shown_entrypoint"].initial = self.chosen_entrypoint.pk
+        queues = list(self.chosen_entrypoint.queues.all())  # the ones the user may see
+        self.fields["queue"] = forms.ModelChoiceField(
+            queryset=Queue.objects.filter(pk__in=[q.pk for q in queues]).order_by("name"),
+            initial=queues[0].pk if len(queues) == 1 else None,
+            empty_label="Choose a queue…",
+            error_messages={
+                "invalid_choice": f"Choose one of the queues of {self.chosen_entrypoint.name}.",
+                "required": "Choose the queue to run on.",
+            },
+            help_text="A worker serving this queue runs the job.",
+        )
+        for parameter in self.parameters:
+            self.fields[self.value_field(parameter)] = self._value_field(parameter)
+        self.fields["description"] = forms.CharField(
+            required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+        self.fields["timeout"] = forms.CharField(
+            required=False,
+            widget=forms.TextInput(attrs={"placeholder": "24h", "autocomplete": "off"}),
+            help_text="The longest it may run: a number with d, h, m or s, e.g. 30m, 24h, 1d. "
+            "Blank: the server's default.",
+        )
+
+    def _chosen_entrypoint(self, entrypoints):
+        """The posted entrypoint, else the initial one; None if not one of ``entrypoints``."""
+        chosen = self.data.get("entrypoint") if self.is_bound else None
+        chosen = str(chosen or self.initial.get("entrypoint") or "")
+        if not chosen.isdigit() or len(chosen) > 18:
+            return None
+        return entrypoints.filter(pk=int(chosen)).first()
+
+    @staticmethod
+    def value_field(parameter) -> str:
+        return f"value_{parameter.position}"
+
+    def _value_field(self, parameter) -> forms.Field:
+        kind = parameter.parameter_type
+        default = parameter.default_value
+        help_text = f"{kind}" + ("" if default is None else f"; blank: {default}")
+        if kind == ParameterType.BOOLEAN:
+            return forms.ChoiceField(
+                label=parameter.name,
+                choices=BOOLEAN_CHOICES if default is not None else [("", "—"), *BOOLEAN_CHOICES],
+                initial=(default or "").strip().lower() or None,
+                required=default is None,
+                help_text=kind,
+            )
+        return forms.CharField(
+            label=parameter.name,
+            initial=default,
+            required=default is None,
+            strip=False,
+            widget=PARAMETER_WIDGETS.get(kind, PARAMETER_WIDGETS[ParameterType.STRING])(),
+            help_text=help_text,
+            error_messages={"required": f"{parameter.name} has no default: give it a value."},
+        )
+
+    def parameter_fields(self) -> list[forms.BoundField]:
+        return [self[self.value_field(parameter)] for parameter in self.parameters]
+
+    @property
+    def entrypoint_changed(self) -> bool:
+        """The posted entrypoint is not the one whose parameters were shown."""
+        return self.chosen_entrypoint is not None and (
+            self.data.get("shown_entrypoint") != str(self.chosen_entrypoint.pk)
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for parameter in self.parameters:
+            field = self.value_field(parameter)
+            text = cleaned.get(field)
+            if not text:
+                continue
+            try:
+                coerce_parameter_value(parameter.parameter_type, text)
+            except ParameterCoercionError as error:
+                self.add_error(field, f"{error.args[0]}.")
+        return cleaned
+
+    def values(self) -> dict[str, str]:
+        """Each parameter's posted text; blank ones are left to their defaults."""
+        return {
+            parameter.name: self.cleaned_data[self.value_field(parameter)]
+            for parameter in self.parameters
+            if self.cleaned_data.get(self.value_field(parameter))
+        }

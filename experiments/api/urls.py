@@ -8,7 +8,20 @@ the database.
 
 from django.urls import path, register_converter
 
-from . import auth, entrypoints, experiments, groups, queues, users
+from . import (
+    artifacts,
+    auth,
+    entrypoints,
+    experiments,
+    groups,
+    jobs,
+    models,
+    parameter_types,
+    plugins,
+    queues,
+    users,
+    workflows,
+)
 
 
 class IdConverter:
@@ -46,6 +59,51 @@ urlpatterns = [
         entrypoints.entrypoint_queue_detail,
         "entrypoint-queue",
     ),
+    *route("entrypoints/<api_id:pk>/plugins", entrypoints.entrypoint_plugins, "entrypoint-plugins"),
+    *route(
+        "entrypoints/<api_id:pk>/plugins/<api_id:plugin_id>",
+        entrypoints.entrypoint_plugin_detail,
+        "entrypoint-plugin",
+    ),
+    *route(
+        "entrypoints/<api_id:pk>/artifactPlugins",
+        entrypoints.entrypoint_artifact_plugins,
+        "entrypoint-artifact-plugins",
+    ),
+    *route(
+        "entrypoints/<api_id:pk>/artifactPlugins/<api_id:plugin_id>",
+        entrypoints.entrypoint_artifact_plugin_detail,
+        "entrypoint-artifact-plugin",
+    ),
+    *route(
+        "entrypoints/<api_id:pk>/snapshots/<api_id:snapshot_id>/config",
+        entrypoints.entrypoint_snapshot_config,
+        "entrypoint-snapshot-config",
+    ),
+    *route(
+        "pluginParameterTypes",
+        parameter_types.parameter_type_collection,
+        "plugin-parameter-types",
+    ),
+    *route(
+        "pluginParameterTypes/<api_id:pk>",
+        parameter_types.parameter_type_detail,
+        "plugin-parameter-type",
+    ),
+    *route("plugins", plugins.plugin_collection, "plugins"),
+    *route("plugins/<api_id:pk>", plugins.plugin_detail, "plugin"),
+    *route("plugins/<api_id:pk>/files", plugins.plugin_files, "plugin-files"),
+    *route(
+        "plugins/<api_id:pk>/files/<api_id:file_id>",
+        plugins.plugin_file_detail,
+        "plugin-file",
+    ),
+    *route("workflows/validateEntrypoint", workflows.validate_entrypoint, "validate-entrypoint"),
+    *route(
+        "workflows/pluginTaskSignatureAnalysis",
+        workflows.plugin_task_signature_analysis,
+        "plugin-task-signature-analysis",
+    ),
     *route("experiments", experiments.experiment_collection, "experiments"),
     *route("experiments/<api_id:pk>", experiments.experiment_detail, "experiment"),
     *route(
@@ -58,4 +116,47 @@ urlpatterns = [
         experiments.experiment_entrypoint_detail,
         "experiment-entrypoint",
     ),
+    # Jobs, their logs and metrics, and the artifacts they saved.
+    *route("experiments/<api_id:pk>/jobs", jobs.experiment_jobs, "experiment-jobs"),
+    *route(
+        "experiments/<api_id:pk>/jobs/<api_id:job_id>",
+        jobs.experiment_job_detail,
+        "experiment-job",
+    ),
+    *route(
+        "experiments/<api_id:pk>/jobs/<api_id:job_id>/status",
+        jobs.experiment_job_status,
+        "experiment-job-status",
+    ),
+    *route(
+        "experiments/<api_id:pk>/jobs/<api_id:job_id>/mlflowRun",
+        jobs.experiment_job_mlflow_run,
+        "experiment-job-mlflow-run",
+    ),
+    *route("experiments/<api_id:pk>/metrics", jobs.experiment_metrics, "experiment-metrics"),
+    *route("jobs", jobs.job_collection, "jobs"),
+    *route("jobs/<api_id:pk>", jobs.job_detail, "job"),
+    *route("jobs/<api_id:pk>/status", jobs.job_status, "job-status"),
+    *route("jobs/<api_id:pk>/cancel", jobs.job_cancel, "job-cancel"),
+    *route("jobs/<api_id:pk>/mlflowRun", jobs.job_mlflow_run, "job-mlflow-run"),
+    *route("jobs/<api_id:pk>/parameters", jobs.job_parameters_view, "job-parameters"),
+    *route("jobs/<api_id:pk>/log", jobs.job_log, "job-log"),
+    *route("jobs/<api_id:pk>/metrics", jobs.job_metrics, "job-metrics"),
+    *route(
+        "jobs/<api_id:pk>/metrics/<str:name>/snapshots",
+        jobs.job_metric_snapshots,
+        "job-metric-snapshots",
+    ),
+    *route("models", models.model_collection, "models"),
+    *route("models/<api_id:pk>", models.model_detail, "model"),
+    *route("models/<api_id:pk>/versions", models.model_versions, "model-versions"),
+    *route(
+        "models/<api_id:pk>/versions/<api_id:version_number>",
+        models.model_version_detail,
+        "model-version",
+    ),
+    *route("artifacts", artifacts.artifact_collection, "artifacts"),
+    *route("artifacts/<api_id:pk>", artifacts.artifact_detail, "artifact"),
+    *route("artifacts/<api_id:pk>/files", artifacts.artifact_files_view, "artifact-files"),
+    *route("artifacts/<api_id:pk>/contents", artifacts.artifact_contents, "artifact-contents"),
 ]

@@ -2,6 +2,7 @@
 detail with its jobs, create, edit, delete."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,10 @@ from .. import definitions
 from ..errors import DomainError
 from ..forms import ExperimentForm
 from ..models import Entrypoint, Experiment, Job, Queue
+from .jobs import job_submit_form
 from .shared import (
+    PAGE_SIZE,
+    Listing,
     add_domain_error,
     choose_template,
     editable_or_403,
@@ -62,9 +66,18 @@ def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Job.objects.visible_to(user)
         .filter(experiment=experiment)
         .select_related("entrypoint", "queue", "creator")
+        .defer("definition", "values", "artifact_values")
         .order_by("-id")
     )
-    context = {"experiment": experiment, "jobs": jobs}
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    context = {
+        "experiment": experiment,
+        "jobs": page.object_list,
+        "job_listing": Listing(page=page, query="", sort="", group=None),
+        # The table reloads itself while a job on it may still change.
+        "polling": any(not job.is_done for job in page.object_list),
+    }
     if is_fragment_request(request):
         return render(request, "experiments/experiment_detail.html#job-table", context)
     context["entrypoints"] = (
@@ -78,6 +91,8 @@ def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("name")
     )
     context["can_edit"] = experiment.can_edit(user)
+    if context["can_edit"]:
+        context["job_form"] = job_submit_form(experiment, user)
     return render(request, "experiments/experiment_detail.html", context)
 
 

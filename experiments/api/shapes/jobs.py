@@ -1,0 +1,114 @@
+"""Jobs, their metrics and log records as Dioptra shows them."""
+
+import math
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+
+from experiments.models import Artifact, Job, JobLog, JobMetric
+
+from .common import API_ROOT, group_ref, resource_fields, timestamp, with_resource_fields
+
+
+def job_rows(user) -> QuerySet[Job]:
+    """Jobs the user may read, with everything ``job_shape`` reads. The frozen
+    definition is left in the database: lists never show it."""
+    return (
+        with_resource_fields(Job.objects.visible_to(user), user)
+        .defer("definition")
+        .select_related("experiment__group", "entrypoint__group", "queue__group")
+        .annotate(entrypoint_snapshot_name=KeyTextTransform("name", "entrypoint_snapshot__data"))
+        .prefetch_related(
+            Prefetch(
+                "artifacts",
+                queryset=Artifact.objects.alive().select_related("group"),
+                to_attr="live_artifacts",
+            )
+        )
+    )
+
+
+def snapshot_ref(route: str, resource, snapshot_id: int | None, name: str) -> dict:
+    """QueueSnapshotRef, ExperimentSnapshotRef, EntrypointSnapshotRef."""
+    return {
+        "id": resource.pk,
+        "snapshotId": snapshot_id,
+        "name": name,
+        "group": group_ref(resource.group),
+        "url": f"{API_ROOT}/{route}/{resource.pk}/snapshots/{snapshot_id}",
+    }
+
+
+def artifact_ref(artifact: Artifact) -> dict:
+    return {
+        "id": artifact.pk,
+        "group": group_ref(artifact.group),
+        "url": f"{API_ROOT}/artifacts/{artifact.pk}",
+    }
+
+
+def job_shape(job: Job) -> dict:
+    """Needs ``job_rows``."""
+    entrypoint_name = getattr(job, "entrypoint_snapshot_name", None) or job.entrypoint.name
+    return {
+        **resource_fields(job),
+        "hasDraft": False,  # jobs have no drafts
+        "description": job.description,
+        "timeout": job.timeout,
+        "status": job.status,
+        "values": job.values,
+        "artifactValues": job.artifact_values,
+        "queue": snapshot_ref("queues", job.queue, job.queue.snapshot_id, job.queue.name),
+        "experiment": snapshot_ref(
+            "experiments", job.experiment, job.experiment.snapshot_id, job.experiment.name
+        ),
+        "entrypoint": snapshot_ref(
+            "entrypoints",
+            job.entrypoint,
+            job.entrypoint_snapshot_id or job.entrypoint.snapshot_id,
+            entrypoint_name,
+        ),
+        "artifacts": [artifact_ref(a) for a in job.live_artifacts],
+    }
+
+
+def job_status_shape(job: Job) -> dict:
+    return {"id": job.pk, "status": job.status}
+
+
+def metric_value(value: float | None) -> float | str:
+    """A metric value as JSON: NaN (stored as NULL) and infinities as strings."""
+    if value is None or math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
+
+
+def latest_metrics(metrics: Iterable[JobMetric]) -> list[dict]:
+    """``[{name, value}]``: each metric's value at its highest step, by name."""
+    latest: dict[str, JobMetric] = {}
+    for metric in metrics:
+        current = latest.get(metric.name)
+        if current is None or metric.step > current.step:
+            latest[metric.name] = metric
+    return [{"name": name, "value": metric_value(latest[name].value)} for name in sorted(latest)]
+
+
+def metric_step_shape(metric: JobMetric) -> dict:
+    return {
+        "name": metric.name,
+        "value": metric_value(metric.value),
+        "step": metric.step,
+        "timestamp": timestamp(metric.timestamp),
+    }
+
+
+def log_shape(record: JobLog) -> dict:
+    return {
+        "severity": record.severity,
+        "loggerName": record.logger_name,
+        "message": record.message,
+        "createdOn": timestamp(record.created_on),
+    }
