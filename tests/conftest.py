@@ -12,6 +12,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def database_task_backend(settings):
+    """Jobs go to the database backend unless a test picks RQ itself, whatever
+    REDIS_URL the environment has (CI sets it)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+
+
 @pytest.fixture
 def team(db):
     return GroupFactory(name="team")
