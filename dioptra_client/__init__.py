@@ -13,6 +13,7 @@ names), so code can switch between them. It depends only on ``requests``.
 """
 
 from .client import DioptraClient, connect_json_dioptra_client
+from .drafts import DraftFieldsValidationError
 from .errors import (
     DioptraAuthError,
     DioptraClientError,
@@ -38,5 +39,6 @@ __all__ = [
     "DioptraResponseError",
     "DioptraServerError",
     "DioptraValidationError",
+    "DraftFieldsValidationError",
     "connect_json_dioptra_client",
 ]

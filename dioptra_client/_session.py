@@ -29,13 +29,19 @@ class DioptraSession:
         address: The web address of the server, without the ``/api/v1`` suffix,
             e.g. ``"http://localhost:8000"``.
         timeout: Seconds to wait for each answer.
+        token: A personal API token, sent as ``Authorization: Token <token>`` with
+            every request (our servers' extension); None to log in with a password.
     """
 
-    def __init__(self, address: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, address: str, *, timeout: float = DEFAULT_TIMEOUT, token: str | None = None
+    ) -> None:
         self.address = address.rstrip("/")
         self.url = f"{self.address}/{API_ROOT}"
         self.timeout = timeout
         self._http = requests.Session()
+        if token:
+            self._http.headers["Authorization"] = f"Token {token}"
 
     def build_url(self, *parts: str | int) -> str:
         """Join path parts under the API root, without a trailing slash.
@@ -100,7 +106,13 @@ class DioptraSession:
         return self.request("DELETE", *parts, params=params, json=json)
 
     def request(
-        self, method: str, *parts: str | int, params: Params | None = None, json: Any = None
+        self,
+        method: str,
+        *parts: str | int,
+        params: Params | None = None,
+        json: Any = None,
+        data: Any = None,
+        files: Any = None,
     ) -> Any:
         """Send a request and return the decoded JSON answer.
 
@@ -110,6 +122,9 @@ class DioptraSession:
             params: Query parameters; None values are left out, booleans sent as
                 ``"true"``/``"false"``.
             json: The JSON body; None sends no body.
+            data: Form fields, for a form or multipart body instead of JSON.
+            files: File parts as ``requests`` takes them; with them the body is
+                multipart.
 
         Returns:
             The decoded JSON body.
@@ -126,6 +141,8 @@ class DioptraSession:
                 url,
                 params=clean_params(params),
                 json=json,
+                data=data,
+                files=files,
                 timeout=self.timeout,
             )
         except requests.ConnectionError as exc:

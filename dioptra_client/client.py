@@ -12,13 +12,16 @@ from .entrypoints import EntrypointsCollectionClient
 from .experiments import ExperimentsCollectionClient
 from .groups import GroupsCollectionClient
 from .jobs import JobsCollectionClient
+from .models import ModelsCollectionClient
 from .plugin_parameter_types import PluginParameterTypesCollectionClient
 from .plugins import PluginsCollectionClient
 from .queues import QueuesCollectionClient
+from .tags import TagsCollectionClient
 from .users import UsersCollectionClient
 from .workflows import WorkflowsCollectionClient
 
 ENV_DIOPTRA_API = "DIOPTRA_API"
+ENV_DIOPTRA_API_TOKEN = "DIOPTRA_API_TOKEN"
 DEFAULT_ADDRESS = "http://localhost:8000"
 
 
@@ -46,6 +49,8 @@ class DioptraClient:
         self._workflows = WorkflowsCollectionClient(session)
         self._jobs = JobsCollectionClient(session)
         self._artifacts = ArtifactsCollectionClient(session)
+        self._tags = TagsCollectionClient(session)
+        self._models = ModelsCollectionClient(session)
 
     @property
     def url(self) -> str:
@@ -93,6 +98,16 @@ class DioptraClient:
         return self._artifacts
 
     @property
+    def models(self) -> ModelsCollectionClient:
+        """The client for ``/models`` (and ``models.versions``)."""
+        return self._models
+
+    @property
+    def tags(self) -> TagsCollectionClient:
+        """The client for ``/tags`` (each resource client has its own ``tags`` too)."""
+        return self._tags
+
+    @property
     def plugins(self) -> PluginsCollectionClient:
         """The client for ``/plugins`` (and ``plugins.files``)."""
         return self._plugins
@@ -123,17 +138,26 @@ class DioptraClient:
         self.close()
 
 
-def connect_json_dioptra_client(address: str | None = None) -> DioptraClient:
+def connect_json_dioptra_client(
+    address: str | None = None, token: str | None = None
+) -> DioptraClient:
     """Connect a client that returns JSON answers as Python dicts and lists.
 
     Args:
         address: The server's web address without the ``/api/v1`` suffix, e.g.
             ``"https://dioptra.example.org"``. None: the ``DIOPTRA_API``
             environment variable, else ``http://localhost:8000``.
+        token: A personal API token (made on the server's "Your account" page or
+            with ``client.users.create_token``), sent as ``Authorization: Token …``
+            with every request. None: the ``DIOPTRA_API_TOKEN`` environment
+            variable, if set.
 
     Returns:
-        A client that is not logged in yet; call ``client.auth.login(...)``.
+        A client authenticated by the token, or, without one, not logged in
+        yet: call ``client.auth.login(...)``.
     """
     if address is None:
         address = os.environ.get(ENV_DIOPTRA_API) or DEFAULT_ADDRESS
-    return DioptraClient(DioptraSession(address))
+    if token is None:
+        token = os.environ.get(ENV_DIOPTRA_API_TOKEN) or None
+    return DioptraClient(DioptraSession(address, token=token))

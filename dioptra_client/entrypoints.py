@@ -8,6 +8,7 @@ from ._base import (
     JSON,
     IdListSubCollectionClient,
     ResourceCollectionClient,
+    SnapshotsSubCollectionClient,
     SubCollectionClient,
     without_none,
 )
@@ -149,8 +150,8 @@ class EntrypointArtifactPluginsSubCollectionClient(EntrypointPluginsSubCollectio
     body_key = "artifactPlugins"
 
 
-class EntrypointSnapshotsSubCollectionClient(SubCollectionClient):
-    """The client for ``/entrypoints/{id}/snapshots``."""
+class EntrypointSnapshotsSubCollectionClient(SnapshotsSubCollectionClient):
+    """The client for ``/entrypoints/{id}/snapshots`` (``get``, ``get_by_id``, ``get_config``)."""
 
     name = "snapshots"
 

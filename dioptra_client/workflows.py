@@ -1,8 +1,11 @@
-"""``/workflows``: checking a workflow before saving it, and suggesting task
-registrations from plugin source."""
+"""``/workflows``: checking a workflow before saving it, suggesting task
+registrations from plugin source, and importing resources from files."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ._base import JSON, CollectionClient, without_none
@@ -69,3 +72,77 @@ class WorkflowsCollectionClient(CollectionClient):
         return self._session.post(
             self.name, "pluginTaskSignatureAnalysis", json={"pythonCode": python_code}
         )
+
+    def import_resources(
+        self,
+        group_id: int,
+        archive_path: str | os.PathLike | None = None,
+        files: Mapping[str, str | os.PathLike | bytes] | None = None,
+        config_path: str | None = None,
+        resolve_name_conflicts_strategy: str | None = None,
+    ) -> JSON:
+        """Import the plugin parameter types, plugins and entrypoints a ``dioptra.toml`` describes.
+
+        Give exactly one source: a ``.tar.gz`` archive, or the files themselves.
+
+        Args:
+            group_id: The group that will own what is imported.
+            archive_path: A local ``.tar.gz`` holding the config, plugin folders and
+                entrypoint YAML files.
+            files: The files to upload: their paths inside the import (e.g.
+                ``"plugins/hello/tasks.py"``) mapped to a local file or to the bytes.
+            config_path: The config's path inside the import; the server's default is
+                ``"dioptra.toml"``. The config names other files relative to its folder.
+            resolve_name_conflicts_strategy: What to do with a name that is already
+                taken in the group: ``"fail"`` (the default), ``"update"`` the existing
+                resource, or ``"overwrite"`` it (delete and create anew).
+
+        Returns:
+            ``{"message", "hash", "resources": {"plugins", "plugin_param_types",
+            "entrypoints"}}``, each resource kind mapping names to ids.
+
+        Raises:
+            ValueError: Neither or both sources were given.
+            DioptraValidationError: The config, a file or a type or plugin name is
+                wrong, or the config repeats a name (400; ``detail.reason`` says what).
+            DioptraConflictError: A name is taken and the strategy is ``"fail"`` (409).
+        """
+        if (archive_path is None) == (files is None):
+            raise ValueError("Give either archive_path or files, not both or neither.")
+        data: dict[str, Any] = without_none(
+            group=str(group_id),
+            configPath=config_path,
+            resolveNameConflictsStrategy=resolve_name_conflicts_strategy,
+        )
+        if archive_path is not None:
+            data["sourceType"] = "upload_archive"
+            archive = Path(archive_path)
+            parts = [("archiveFile", (archive.name, archive.read_bytes()))]
+        else:
+            data["sourceType"] = "upload_files"
+            data["paths"] = list(files)
+            parts = [
+                ("files", (path, local if isinstance(local, bytes) else Path(local).read_bytes()))
+                for path, local in files.items()
+            ]
+        return self._session.request("POST", self.name, "resourceImport", data=data, files=parts)
+
+    def commit_draft(self, draft_id: int | str) -> JSON:
+        """Commit one of the user's drafts: create the resource it describes, or
+        apply its changes; the draft is then deleted.
+
+        Args:
+            draft_id: The draft id.
+
+        Returns:
+            ``{"status": "Success", "id": [resource id]}``; for a plugin file
+            ``[plugin id, file id]``.
+
+        Raises:
+            DioptraValidationError: The resource changed since the draft's base
+                snapshot (400, ``DraftResourceModificationsCommitError``): put the draft
+                on ``error.detail["curr_snapshot_id"]`` and commit again.
+            DioptraConflictError: The name is taken (409).
+            DioptraNotFoundError: No such draft of the user's (404).
+        """
+        return self._session.post(self.name, "draftCommit", draft_id)

@@ -85,7 +85,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Keep connections across requests (a new one per request costs more
+        # than most API calls); health checks drop ones the server closed.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if os.environ.get("TEST_DATABASE_NAME"):
@@ -96,6 +99,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
+
+# SESSION_ENGINE=django.contrib.sessions.backends.signed_cookies keeps sessions
+# in a signed cookie, as Dioptra does: one query less on every request. "Log
+# out everywhere" and password changes still end every session, through the
+# user's session auth hash (User.session_generation).
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "experiments.User"
@@ -130,12 +139,15 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["experiments.api.authentication.SessionWithoutCsrf"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "experiments.api.authentication.SessionWithoutCsrf",
+        "experiments.api.authentication.ApiTokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "experiments.api.errors.dioptra_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "experiments.api.schema.DioptraAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -143,6 +155,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "DESCRIPTION": "NIST Dioptra's REST API v1, with group permissions and personal API tokens.",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["experiments.api.schema.one_path_per_route"],
+    "PATH_CONVERTER_OVERRIDES": {"api_id": int},
 }
 
 # Dioptra's default job timeout; a job may ask for another ("30m", "24h", "1d").

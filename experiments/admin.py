@@ -148,3 +148,16 @@ class SnapshotAdmin(admin.ModelAdmin):
 
 for model in (models.Tag, models.ModelVersion, models.Draft):
     admin.site.register(model)
+
+
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Operators can see and revoke tokens; the secret itself is never stored."""
+
+    list_display = ("name", "prefix", "user", "created_on", "last_used_on", "revoked_on")
+    list_filter = ["revoked_on"]
+    fields = ["name", "user", "prefix", "created_on", "last_used_on", "revoked_on"]
+    readonly_fields = ["user", "prefix", "created_on", "last_used_on"]
+
+    def has_add_permission(self, request):
+        return False  # tokens are issued on the account page, where the secret is shown once

@@ -2,6 +2,8 @@
 
 from django.contrib.auth import login, logout
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -12,6 +14,12 @@ from .errors import UserDoesNotExistError, UserPasswordError
 from .parsing import Field, parse_body, query_bool, text
 
 
+@extend_schema(
+    summary="Log in; the answer sets the session cookie later requests send.",
+    request=inline_serializer(
+        "Login", {"username": serializers.CharField(), "password": serializers.CharField()}
+    ),
+)
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def auth_login(request):
@@ -31,6 +39,11 @@ def auth_login(request):
     return Response({"username": user.username, "status": "Login successful"})
 
 
+@extend_schema(
+    summary="Log out of this session, or of every session with everywhere=true.",
+    request=None,
+    parameters=[OpenApiParameter("everywhere", bool)],
+)
 @api_view(["POST"])
 def auth_logout(request):
     everywhere = query_bool(request, "everywhere")

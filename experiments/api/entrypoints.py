@@ -125,7 +125,7 @@ def workflow_errors_answered() -> Iterator[None]:
         ) from None
 
 
-def _definition(body: dict) -> dict:
+def entrypoint_arguments(body: dict) -> dict:
     """The keyword arguments create_entrypoint and update_entrypoint share."""
     return {
         "name": body["name"],
@@ -201,7 +201,7 @@ def entrypoint_create(request):
             group_id=body["group"],
             plugin_ids=body["plugins"],
             artifact_plugin_ids=body["artifactPlugins"],
-            **_definition(body),
+            **entrypoint_arguments(body),
         ),
         unsaved=UNSAVED_ON_CREATE,
     )
@@ -230,7 +230,7 @@ def entrypoint_detail(request, pk: int):
                 entrypoint=entrypoint,
                 plugin_ids=plugin_ids,
                 artifact_plugin_ids=artifact_plugin_ids,
-                **_definition(body),
+                **entrypoint_arguments(body),
             ),
             unsaved=UNSAVED_ON_MODIFY,
         )

@@ -21,6 +21,13 @@ from .shapes.experiments import experiment_rows, experiment_shape, live_entrypoi
 
 EXPERIMENT_SEARCH = named_resource_search(Experiment)
 IDS_BODY = {"ids": Field(id_list, required=True)}
+# The fields a PUT replaces; a POST adds the group. Drafts parse the same fields.
+EXPERIMENT_DEFINITION = {
+    "name": Field(name, required=True),
+    "description": Field(nullable(text)),
+    "entrypoints": Field(id_list, default=list),
+}
+NEW_EXPERIMENT = {"group": Field(integer, required=True), **EXPERIMENT_DEFINITION}
 
 
 def experiment_response(request, pk: int) -> Response:
@@ -44,15 +51,7 @@ def experiment_collection(request):
 
 
 def experiment_create(request):
-    body = parse_body(
-        request,
-        {
-            "group": Field(integer, required=True),
-            "name": Field(name, required=True),
-            "description": Field(nullable(text)),
-            "entrypoints": Field(id_list, default=list),
-        },
-    )
+    body = parse_body(request, NEW_EXPERIMENT)
     experiment = create_experiment(
         user=request.user,
         group_id=body["group"],
@@ -66,14 +65,7 @@ def experiment_create(request):
 @api_view(["GET", "PUT", "DELETE"])
 def experiment_detail(request, pk: int):
     if request.method == "PUT":
-        body = parse_body(
-            request,
-            {
-                "name": Field(name, required=True),
-                "description": Field(nullable(text)),
-                "entrypoints": Field(id_list, default=list),
-            },
-        )
+        body = parse_body(request, EXPERIMENT_DEFINITION)
         update_experiment(
             user=request.user,
             experiment=visible_experiment(request, pk),

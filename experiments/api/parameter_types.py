@@ -29,6 +29,7 @@ DEFINITION = {
     "description": Field(nullable(text)),
     "structure": Field(nullable(json_object)),
 }
+NEW_PARAMETER_TYPE = {"group": Field(integer, required=True), **DEFINITION}
 
 
 def parameter_type_response(request, pk: int) -> Response:
@@ -45,7 +46,7 @@ def parameter_type_collection(request):
 
 
 def parameter_type_create(request):
-    body = parse_body(request, {"group": Field(integer, required=True), **DEFINITION})
+    body = parse_body(request, NEW_PARAMETER_TYPE)
     parameter_type = create_parameter_type(
         user=request.user,
         group_id=body["group"],

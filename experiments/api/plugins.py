@@ -51,6 +51,7 @@ PLUGIN_FILE_SORTS = {
 }
 
 PLUGIN_DEFINITION = {"name": Field(name, required=True), "description": Field(nullable(text))}
+NEW_PLUGIN = {"group": Field(integer, required=True), **PLUGIN_DEFINITION}
 
 INPUT_PARAM = {
     "name": Field(text, required=True),
@@ -83,7 +84,7 @@ def _outputs(task: dict) -> list[tuple[str, int]]:
     return [(p["name"], p["parameterType"]) for p in task["outputParams"]]
 
 
-def _task_specs(tasks: dict) -> list[TaskSpec]:
+def task_specs(tasks: dict) -> list[TaskSpec]:
     functions = [
         TaskSpec(
             task["name"],
@@ -119,7 +120,7 @@ def plugin_collection(request):
 
 
 def plugin_create(request):
-    body = parse_body(request, {"group": Field(integer, required=True), **PLUGIN_DEFINITION})
+    body = parse_body(request, NEW_PLUGIN)
     plugin = create_plugin(
         user=request.user,
         group_id=body["group"],
@@ -169,7 +170,7 @@ def plugin_files(request, pk: int):
             filename=body["filename"],
             contents=body["contents"],
             description=body["description"],
-            tasks=_task_specs(body["tasks"]),
+            tasks=task_specs(body["tasks"]),
         )
         return plugin_file_response(request, pk, file.pk)
     plugin = visible_plugin(request, pk)
@@ -195,7 +196,7 @@ def plugin_file_detail(request, pk: int, file_id: int):
             filename=body["filename"],
             contents=body["contents"],
             description=body["description"],
-            tasks=_task_specs(body["tasks"]),
+            tasks=task_specs(body["tasks"]),
         )
         return plugin_file_response(request, pk, file_id)
     if request.method == "DELETE":

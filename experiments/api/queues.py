@@ -13,6 +13,9 @@ from .parsing import Field, integer, name, nullable, parse_body, text
 from .shapes.queues import queue_rows, queue_shape
 
 QUEUE_SEARCH = named_resource_search(Queue)
+# The fields a PUT replaces; a POST adds the group. Drafts parse the same fields.
+QUEUE_DEFINITION = {"name": Field(name, required=True), "description": Field(nullable(text))}
+NEW_QUEUE = {"group": Field(integer, required=True), **QUEUE_DEFINITION}
 
 
 def queue_response(request, pk: int) -> Response:
@@ -29,14 +32,7 @@ def queue_collection(request):
 
 
 def queue_create(request):
-    body = parse_body(
-        request,
-        {
-            "group": Field(integer, required=True),
-            "name": Field(name, required=True),
-            "description": Field(nullable(text)),
-        },
-    )
+    body = parse_body(request, NEW_QUEUE)
     queue = create_queue(
         user=request.user,
         group_id=body["group"],
@@ -49,10 +45,7 @@ def queue_create(request):
 @api_view(["GET", "PUT", "DELETE"])
 def queue_detail(request, pk: int):
     if request.method == "PUT":
-        body = parse_body(
-            request,
-            {"name": Field(name, required=True), "description": Field(nullable(text))},
-        )
+        body = parse_body(request, QUEUE_DEFINITION)
         queue = get_or_404(Queue.objects.visible_to(request.user), pk, "queue")
         update_queue(
             user=request.user, queue=queue, name=body["name"], description=body["description"]

@@ -7,10 +7,12 @@ the database.
 """
 
 from django.urls import path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import (
     artifacts,
     auth,
+    drafts,
     entrypoints,
     experiments,
     groups,
@@ -19,6 +21,10 @@ from . import (
     parameter_types,
     plugins,
     queues,
+    resource_import,
+    snapshots,
+    tags,
+    tokens,
     users,
     workflows,
 )
@@ -46,9 +52,22 @@ urlpatterns = [
     *route("auth/logout", auth.auth_logout, "logout"),
     *route("users", users.user_collection, "users"),
     *route("users/current", users.user_current, "user-current"),
+    *route("users/current/password", users.user_current_password, "user-current-password"),
+    *route("users/current/tokens", tokens.token_collection, "tokens"),
+    *route("users/current/tokens/<api_id:pk>", tokens.token_detail, "token"),
     *route("users/<api_id:pk>", users.user_detail, "user"),
+    *route("users/<api_id:pk>/password", users.user_password, "user-password"),
     *route("groups", groups.group_collection, "groups"),
     *route("groups/<api_id:pk>", groups.group_detail, "group"),
+    *route("groups/<api_id:pk>/members", groups.group_members, "group-members"),
+    *route(
+        "groups/<api_id:pk>/members/<api_id:user_id>",
+        groups.group_member_detail,
+        "group-member",
+    ),
+    # The OpenAPI description of this API, and Swagger UI over it (served offline).
+    *route("schema", SpectacularAPIView.as_view(), "schema"),
+    *route("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), "docs"),
     *route("queues", queues.queue_collection, "queues"),
     *route("queues/<api_id:pk>", queues.queue_detail, "queue"),
     *route("entrypoints", entrypoints.entrypoint_collection, "entrypoints"),
@@ -99,6 +118,7 @@ urlpatterns = [
         "plugin-file",
     ),
     *route("workflows/validateEntrypoint", workflows.validate_entrypoint, "validate-entrypoint"),
+    *route("workflows/resourceImport", resource_import.resource_import, "resource-import"),
     *route(
         "workflows/pluginTaskSignatureAnalysis",
         workflows.plugin_task_signature_analysis,
@@ -159,4 +179,11 @@ urlpatterns = [
     *route("artifacts/<api_id:pk>", artifacts.artifact_detail, "artifact"),
     *route("artifacts/<api_id:pk>/files", artifacts.artifact_files_view, "artifact-files"),
     *route("artifacts/<api_id:pk>/contents", artifacts.artifact_contents, "artifact-contents"),
+    *route("tags", tags.tag_collection, "tags"),
+    *route("tags/<api_id:pk>", tags.tag_detail, "tag"),
+    *route("tags/<api_id:pk>/resources", tags.tag_resources, "tag-resources"),
+    # The tags and snapshots of every versioned resource: one generic view set each.
+    *[url for spec in (*tags.RESOURCE_ROUTES, *snapshots.ROUTES) for url in route(*spec)],
+    # Drafts of every resource type that has them, and committing a draft.
+    *[url for spec in drafts.ROUTES for url in route(*spec)],
 ]

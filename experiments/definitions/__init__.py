@@ -17,6 +17,7 @@ from .entrypoints import (
 )
 from .experiments import create_experiment, set_experiment_entrypoints, update_experiment
 from .groups import MEMBER_FLAGS, add_member, change_member, remove_member
+from .models import add_model_version, create_model, update_model, update_model_version
 from .plugins import (
     TaskSpec,
     create_parameter_type,
@@ -36,10 +37,12 @@ __all__ = [
     "ParameterSpec",
     "TaskSpec",
     "add_member",
+    "add_model_version",
     "change_member",
     "clean_name",
     "create_entrypoint",
     "create_experiment",
+    "create_model",
     "create_parameter_type",
     "create_plugin",
     "create_plugin_file",
@@ -54,6 +57,8 @@ __all__ = [
     "set_experiment_entrypoints",
     "update_entrypoint",
     "update_experiment",
+    "update_model",
+    "update_model_version",
     "update_parameter_type",
     "update_plugin",
     "update_plugin_file",

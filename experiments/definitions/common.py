@@ -13,9 +13,11 @@ from ..errors import (
 )
 from ..models import (
     NAME_MAX_LENGTH,
+    Artifact,
     Entrypoint,
     Experiment,
     Group,
+    MLModel,
     Plugin,
     PluginParameterType,
     Queue,
@@ -28,6 +30,8 @@ READABLE_TYPE_NAMES = {
     Experiment: "experiment",
     Plugin: "plugin",
     PluginParameterType: "plugin parameter type",
+    MLModel: "model",
+    Artifact: "artifact",
 }
 
 

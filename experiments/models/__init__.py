@@ -21,12 +21,14 @@ from .plugins import (
 )
 from .queues import Queue
 from .resources import NAME_MAX_LENGTH, Resource, Snapshot, Tag
+from .tokens import ApiToken
 from .users import PUBLIC_GROUP_NAME, Group, GroupMembership, User
 
 __all__ = [
     "BUILTIN_PARAMETER_TYPES",
     "NAME_MAX_LENGTH",
     "PUBLIC_GROUP_NAME",
+    "ApiToken",
     "Artifact",
     "Draft",
     "Entrypoint",

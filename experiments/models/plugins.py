@@ -67,7 +67,9 @@ class PluginFile(Resource):
             "filename": self.filename,
             "description": self.description,
             "contents": self.contents,
-            "tasks": [task.as_registration() for task in self.tasks.all()],
+            # Task ids too: a file's tasks are replaced on every change, and a
+            # snapshot shows the ids its tasks had.
+            "tasks": [{**task.as_registration(), "id": task.pk} for task in self.tasks.all()],
         }
 
 

@@ -36,7 +36,19 @@ class Snapshot(models.Model):
         return f"{self.resource_type} {self.resource_id} snapshot {self.pk}"
 
 
+class TagQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Tags the user may read: those of groups where they have `read`."""
+        return self.filter(group__in=Group.objects.readable_by(user))
+
+    def editable_by(self, user):
+        """Tags the user may rename, delete: those of groups where they have `write`."""
+        return self.filter(group__in=Group.objects.writable_by(user))
+
+
 class Tag(models.Model):
+    """A label a group keeps; any resource the user may change can carry it."""
+
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="tags")
     name = models.CharField(max_length=NAME_MAX_LENGTH)
     creator = models.ForeignKey(
@@ -44,6 +56,8 @@ class Tag(models.Model):
     )
     created_on = models.DateTimeField(default=timezone.now)
     last_modified_on = models.DateTimeField(default=timezone.now)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -53,6 +67,9 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def can_edit(self, user) -> bool:
+        return Tag.objects.editable_by(user).filter(pk=self.pk).exists()
 
 
 class ResourceQuerySet(models.QuerySet):

@@ -75,9 +75,17 @@ def with_resource_fields(queryset: QuerySet, user) -> QuerySet:
     )
     return (
         queryset.select_related("group", "creator", "snapshot__user")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.select_related("group")))
+        .prefetch_related(tags_in_attachment_order(queryset.model))
         .annotate(has_draft=Exists(drafts))
     )
+
+
+def tags_in_attachment_order(model) -> Prefetch:
+    """A resource's tags in the order they were attached: the order of the rows
+    of its auto-created tag table, which has no query name to order by."""
+    table = model.tags.through._meta.db_table
+    tags = Tag.objects.select_related("group").extra(order_by=[f"{table}.id"])
+    return Prefetch("tags", queryset=tags)
 
 
 def resource_fields(resource: Resource) -> dict:

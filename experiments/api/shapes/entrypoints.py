@@ -41,7 +41,12 @@ def entrypoint_rows(user) -> QuerySet[Entrypoint]:
 def load_plugin_files(entrypoints: Iterable[Entrypoint]) -> None:
     """Reads the files of every pinned plugin snapshot of these entrypoints
     in three queries, for ``entrypoint_plugin_shape``."""
-    pinned = [p for e in entrypoints for p in e.pinned_plugins.all()]
+    load_pinned_plugin_files([p for e in entrypoints for p in e.pinned_plugins.all()])
+
+
+def load_pinned_plugin_files(pinned: list[EntrypointPlugin]) -> None:
+    """``load_plugin_files`` for pins not read from an entrypoint (e.g. those
+    an entrypoint snapshot records)."""
     file_snapshot_ids = {
         f["snapshotId"] for p in pinned for f in p.plugin_snapshot.data.get("files", [])
     }

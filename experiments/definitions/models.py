@@ -1,0 +1,69 @@
+"""Models: named series of versions, each version pointing at an artifact.
+
+A model keeps its own snapshots (name, description). Versions are numbered
+1, 2, ... within their model; adding or describing one changes no snapshot of
+the model, as in Dioptra.
+"""
+
+from django.db import transaction
+
+from ..errors import NotFoundError
+from ..models import Artifact, MLModel, ModelVersion
+from .common import (
+    clean_name,
+    ensure_name_free,
+    require_edit,
+    save_named,
+    writable_group,
+)
+
+
+@transaction.atomic
+def create_model(*, user, group_id: int, name: str, description: str | None = None) -> MLModel:
+    group = writable_group(user, group_id)
+    name = clean_name(name)
+    ensure_name_free(MLModel, group=group, name=name)
+    model = MLModel(group=group, creator=user, name=name, description=description)
+    save_named(model)
+    model.record_snapshot(user=user)
+    return model
+
+
+@transaction.atomic
+def update_model(*, user, model: MLModel, name: str, description: str | None) -> MLModel:
+    require_edit(user, model)
+    model.name = clean_name(name)
+    model.description = description
+    ensure_name_free(MLModel, group=model.group, name=model.name, exclude_pk=model.pk)
+    save_named(model, update_fields=["name", "description"])
+    model.record_snapshot(user=user)
+    return model
+
+
+@transaction.atomic
+def add_model_version(
+    *, user, model: MLModel, artifact_id: int, description: str | None = None
+) -> ModelVersion:
+    """The model's next version (its number one more than the last), made from
+    an artifact the user may read."""
+    require_edit(user, model)
+    artifact = Artifact.objects.visible_to(user).filter(pk=artifact_id).first()
+    if artifact is None:
+        raise NotFoundError("artifact", field="artifact", artifact_id=artifact_id)
+    # Lock the model row so two versions added at once get different numbers.
+    MLModel.objects.select_for_update().filter(pk=model.pk).values_list("pk").get()
+    last = model.versions.order_by("-version_number").values_list("version_number").first()
+    return ModelVersion.objects.create(
+        model=model,
+        version_number=(last[0] if last else 0) + 1,
+        description=description,
+        artifact=artifact,
+    )
+
+
+@transaction.atomic
+def update_model_version(*, user, version: ModelVersion, description: str | None) -> ModelVersion:
+    require_edit(user, version.model)
+    version.description = description
+    version.save(update_fields=["description"])
+    return version
