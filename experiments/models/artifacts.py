@@ -7,6 +7,9 @@ from .plugins import PluginTask
 from .resources import NamedResource, Resource, Snapshot
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
 class Artifact(Resource):
     resource_type = "artifact"
 
@@ -30,6 +33,11 @@ class Artifact(Resource):
 
     def __str__(self) -> str:
         return self.uri
+
+    @property
+    def is_image(self) -> bool:
+        """A raster image a page may show inline (never SVG, which can carry script)."""
+        return not self.is_dir and self.file.name.lower().endswith(IMAGE_SUFFIXES)
 
     def snapshot_data(self) -> dict:
         return {

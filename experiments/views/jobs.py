@@ -244,12 +244,13 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def artifact_download(request: HttpRequest, pk: int) -> FileResponse:
-    """The stored file (a directory artifact as its .tar.gz)."""
+    """The stored file (a directory artifact as its .tar.gz); an image may be
+    asked for inline, for its preview on the job page."""
     artifact = get_object_or_404(Artifact.objects.visible_to(request.user), pk=pk)
     if not artifact.file:
         raise Http404("This artifact has no stored contents.")
     return FileResponse(
         artifact.file.open("rb"),
-        as_attachment=True,
+        as_attachment=not (artifact.is_image and request.GET.get("inline") == "1"),
         filename=posixpath.basename(artifact.file.name),
     )

@@ -328,6 +328,27 @@ def test_job_page_links_artifacts_and_downloads_their_bytes(flow, writer, writer
     assert "out" in download["Content-Disposition"]
 
 
+def test_image_artifacts_are_previewed_inline_and_others_are_not(
+    flow, writer, writer_client, media
+):
+    job = flow.submit(writer, values={"rate": "0.5"})
+    stored = {}
+    for name in ("examples.png", "page.svg"):
+        artifact = Artifact(group=job.group, creator=writer, job=job, uri=f"file:///x/{name}")
+        artifact.file.save(name, ContentFile(b"bytes"), save=False)
+        artifact.save()
+        stored[name] = reverse("artifact_download", args=[artifact.pk])
+
+    page = writer_client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    png = writer_client.get(stored["examples.png"] + "?inline=1")
+    svg = writer_client.get(stored["page.svg"] + "?inline=1")
+
+    assert f'src="{stored["examples.png"]}?inline=1"' in page
+    assert f'src="{stored["page.svg"]}?inline=1"' not in page
+    assert png["Content-Disposition"].startswith("inline;")
+    assert svg["Content-Disposition"].startswith("attachment;")  # SVG can carry script
+
+
 def test_artifact_download_permissions(flow, writer, outsider_client, reader_client, media):
     job = flow.submit(writer, values={"rate": "0.5"})
     artifact = Artifact.objects.create(group=job.group, creator=writer, job=job, uri="s3://b/k")
