@@ -6,7 +6,6 @@ from .jobs import Job
 from .plugins import PluginTask
 from .resources import NamedResource, Resource, Snapshot
 
-
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
