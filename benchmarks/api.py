@@ -19,8 +19,10 @@ per page of 100, <= 2.35 ms per get by id, <= 3.75 ms per name search,
 """
 
 import argparse
+import atexit
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -32,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 WORK = Path(tempfile.mkdtemp(prefix="dioptra-api-bench-"))
+atexit.register(shutil.rmtree, WORK, ignore_errors=True)
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'db.sqlite3'}")
 os.environ.setdefault("MEDIA_ROOT", str(WORK / "media"))
 os.environ.setdefault("SECRET_KEY", "benchmark-secret-key-not-for-production-use-0123456789")
