@@ -6,7 +6,48 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ._base import JSON, CollectionClient, without_none
+from ._base import JSON, CollectionClient, SnapshotsSubCollectionClient, without_none
+from ._files import file_type_value, with_suffix
+from ._session import DioptraSession
+
+
+def _contents_params(file_type: Any, artifact_path: str | None) -> dict[str, Any]:
+    value = None if file_type is None else file_type_value(file_type)
+    return {"fileType": value, "path": artifact_path}
+
+
+def _contents_path(output_dir, file_stem: str, file_type: Any) -> Path:
+    name = file_stem if file_type is None else with_suffix(file_stem, file_type)
+    return Path(output_dir or ".", name)
+
+
+class ArtifactSnapshotsSubCollectionClient(SnapshotsSubCollectionClient):
+    """The client for ``/artifacts/{id}/snapshots``: ``get``, ``get_by_id`` and
+    ``get_contents`` of one snapshot."""
+
+    def get_contents(
+        self,
+        artifact_id: int | str,
+        artifact_snapshot_id: int | str,
+        file_type: Any = None,
+        artifact_path: str | None = None,
+        output_dir: str | os.PathLike | None = None,
+        file_stem: str = "contents",
+    ) -> Path:
+        """Download the artifact's contents as of one of its snapshots (the bytes a
+        job saved never change; snapshots change the description and task).
+
+        Arguments as :meth:`ArtifactsCollectionClient.get_contents`.
+
+        Raises:
+            DioptraNotFoundError: No such snapshot of the artifact, or the artifact
+                was registered by URI only and has no stored contents (404).
+        """
+        return self._session.download(
+            *self._parts(artifact_id, artifact_snapshot_id, "contents"),
+            output_path=_contents_path(output_dir, file_stem, file_type),
+            params=_contents_params(file_type, artifact_path),
+        )
 
 
 class ArtifactsCollectionClient(CollectionClient):
@@ -17,6 +58,15 @@ class ArtifactsCollectionClient(CollectionClient):
     """
 
     name = "artifacts"
+
+    def __init__(self, session: DioptraSession) -> None:
+        super().__init__(session)
+        self._snapshots = ArtifactSnapshotsSubCollectionClient(session, self)
+
+    @property
+    def snapshots(self) -> ArtifactSnapshotsSubCollectionClient:
+        """The client for ``/artifacts/{id}/snapshots`` (and the contents of one)."""
+        return self._snapshots
 
     def get(
         self,
@@ -54,6 +104,48 @@ class ArtifactsCollectionClient(CollectionClient):
             DioptraNotFoundError: No such artifact, or not visible to the user (404).
         """
         return self._session.get(self.name, artifact_id)
+
+    def create(
+        self,
+        group_id: int | str,
+        job_id: int | str,
+        artifact_uri: str,
+        plugin_snapshot_id: int | str | None = None,
+        task_id: int | str | None = None,
+        description: str | None = None,
+    ) -> JSON:
+        """Register an artifact a job produced, by its URI.
+
+        The server records the artifact without storing any contents (its
+        workers store what jobs save themselves); its contents answer 404.
+
+        Args:
+            group_id: The job's group (an artifact belongs to its job's group).
+            job_id: The job that produced the artifact; you must be able to change it.
+            artifact_uri: A ``file:///...`` URI or an http(s) URL with an absolute,
+                normalized path.
+            plugin_snapshot_id: The plugin snapshot holding the artifact task that
+                loads it; give it with ``task_id``.
+            task_id: That artifact task's id.
+            description: A description.
+
+        Returns:
+            The new artifact.
+
+        Raises:
+            DioptraValidationError: A bad URI, another group than the job's, or only
+                one of ``plugin_snapshot_id`` and ``task_id`` (400).
+            DioptraConflictError: The job already has an artifact with this URI (409).
+        """
+        body = without_none(
+            group=int(group_id),
+            job=int(job_id),
+            artifactUri=artifact_uri,
+            pluginSnapshotId=None if plugin_snapshot_id is None else int(plugin_snapshot_id),
+            taskId=None if task_id is None else int(task_id),
+            description=description,
+        )
+        return self._session.post(self.name, json=body)
 
     def modify_by_id(
         self,
@@ -105,12 +197,12 @@ class ArtifactsCollectionClient(CollectionClient):
         Returns:
             The path of the downloaded file.
         """
-        path = Path(output_dir or ".", file_stem)
-        if file_type is not None:
-            path = path.with_name(file_stem + {"zip": ".zip"}.get(file_type, ".tar.gz"))
-        params: dict[str, Any] = {"fileType": file_type, "path": artifact_path}
         return self._session.download(
-            self.name, artifact_id, "contents", output_path=path, params=params
+            self.name,
+            artifact_id,
+            "contents",
+            output_path=_contents_path(output_dir, file_stem, file_type),
+            params=_contents_params(file_type, artifact_path),
         )
 
     def download(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from ._base import (
@@ -12,6 +14,7 @@ from ._base import (
     SubCollectionClient,
     without_none,
 )
+from ._files import file_type_value, with_suffix
 from ._session import DioptraSession
 
 
@@ -151,7 +154,8 @@ class EntrypointArtifactPluginsSubCollectionClient(EntrypointPluginsSubCollectio
 
 
 class EntrypointSnapshotsSubCollectionClient(SnapshotsSubCollectionClient):
-    """The client for ``/entrypoints/{id}/snapshots`` (``get``, ``get_by_id``, ``get_config``)."""
+    """The client for ``/entrypoints/{id}/snapshots``: ``get``, ``get_by_id``, and of one
+    snapshot ``get_config``, the pinned plugins' bundles and artifact plugins."""
 
     name = "snapshots"
 
@@ -167,6 +171,76 @@ class EntrypointSnapshotsSubCollectionClient(SnapshotsSubCollectionClient):
             "artifact_inputs"}``, as the task engine reads it.
         """
         return self._session.get(*self._parts(entrypoint_id, entrypoint_snapshot_id, "config"))
+
+    def get_plugins_bundle(
+        self,
+        entrypoint_id: int | str,
+        entrypoint_snapshot_id: int | str,
+        file_type: Any = "tar_gz",
+        output_dir: str | os.PathLike | None = None,
+        file_stem: str = "plugins",
+    ) -> Path:
+        """Download the plugins a snapshot of the entrypoint pinned, as an archive.
+
+        The archive holds ``<plugin name>/<filename>`` for every file of every
+        pinned plugin snapshot and ``manifest.json`` saying what is inside.
+
+        Args:
+            entrypoint_id: The entrypoint id.
+            entrypoint_snapshot_id: One of its snapshot ids.
+            file_type: ``"tar_gz"`` (the default) or ``"zip"`` (or Dioptra's ``FileTypes``).
+            output_dir: The folder to write to. None: the current folder.
+            file_stem: The file name without its suffix.
+
+        Returns:
+            The path of the downloaded archive.
+        """
+        return self._bundle(
+            entrypoint_id, entrypoint_snapshot_id, "plugins", file_type, output_dir, file_stem
+        )
+
+    def get_artifact_plugins(
+        self, entrypoint_id: int | str, entrypoint_snapshot_id: int | str
+    ) -> list[JSON]:
+        """The artifact plugins a snapshot of the entrypoint pinned (EntrypointPlugins)."""
+        return self._session.get(
+            *self._parts(entrypoint_id, entrypoint_snapshot_id, "artifactPlugins")
+        )
+
+    def get_artifact_plugins_bundle(
+        self,
+        entrypoint_id: int | str,
+        entrypoint_snapshot_id: int | str,
+        file_type: Any = "tar_gz",
+        output_dir: str | os.PathLike | None = None,
+        file_stem: str = "artifact-plugins",
+    ) -> Path:
+        """Download the artifact plugins a snapshot pinned, as an archive
+        (see :meth:`get_plugins_bundle`)."""
+        return self._bundle(
+            entrypoint_id,
+            entrypoint_snapshot_id,
+            "artifactPlugins",
+            file_type,
+            output_dir,
+            file_stem,
+        )
+
+    def _bundle(
+        self,
+        entrypoint_id: int | str,
+        entrypoint_snapshot_id: int | str,
+        kind: str,
+        file_type: Any,
+        output_dir: str | os.PathLike | None,
+        file_stem: str,
+    ) -> Path:
+        path = Path(output_dir or ".", with_suffix(file_stem, file_type))
+        return self._session.download(
+            *self._parts(entrypoint_id, entrypoint_snapshot_id, kind, "bundle"),
+            output_path=path,
+            params={"fileType": file_type_value(file_type)},
+        )
 
 
 class EntrypointsCollectionClient(ResourceCollectionClient):

@@ -245,6 +245,17 @@ class JobsCollectionClient(CollectionClient):
         """Get the job's parameter values, typed: ``{name: value}``."""
         return self._session.get(self.name, job_id, "parameters")
 
+    def get_artifact_parameters(self, job_id: int | str) -> dict[str, Any]:
+        """Get the artifacts the job takes as inputs and the tasks that load them:
+        ``{name: {"artifact_id", "artifact_snapshot_id", "artifact_uri", "is_dir",
+        "artifact_task": {"plugin_id", "plugin_name", "plugin_snapshot_id",
+        "file_name", "task_name", "outputs": [{"name", "type"}]}}}``.
+
+        Raises:
+            DioptraNotFoundError: No such job, or not visible to the user (404).
+        """
+        return self._session.get(self.name, job_id, "artifactParameters")
+
     # Logs ---------------------------------------------------------------------
 
     def get_logs_by_id(

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
-from ._base import JSON, ResourceCollectionClient, SubCollectionClient, without_none
+from ._base import (
+    JSON,
+    ResourceCollectionClient,
+    SnapshotsSubCollectionClient,
+    SubCollectionClient,
+    without_none,
+)
+from ._files import file_type_value, with_suffix
 from ._session import DioptraSession
 
 
@@ -139,6 +148,45 @@ class PluginFilesSubCollectionClient(SubCollectionClient):
         return self._session.delete(*self._parts(plugin_id))
 
 
+class PluginSnapshotsSubCollectionClient(SnapshotsSubCollectionClient):
+    """The client for ``/plugins/{id}/snapshots`` (``get``, ``get_by_id``,
+    ``get_files_bundle``)."""
+
+    def get_files_bundle(
+        self,
+        plugin_id: int | str,
+        plugin_snapshot_id: int | str,
+        file_type: Any = "tar_gz",
+        output_dir: str | os.PathLike | None = None,
+        file_stem: str = "task-plugins",
+    ) -> Path:
+        """Download the files of one plugin snapshot as an archive.
+
+        The archive holds ``<plugin name>/<filename>`` for each file, as that
+        snapshot recorded it, and ``manifest.json`` listing the files, their
+        snapshot ids and the tasks each registers.
+
+        Args:
+            plugin_id: The plugin id.
+            plugin_snapshot_id: One of its snapshot ids.
+            file_type: ``"tar_gz"`` (the default) or ``"zip"`` (or Dioptra's ``FileTypes``).
+            output_dir: The folder to write to. None: the current folder.
+            file_stem: The file name without its suffix.
+
+        Returns:
+            The path of the downloaded archive.
+
+        Raises:
+            DioptraNotFoundError: No such plugin or snapshot of it (404).
+        """
+        path = Path(output_dir or ".", with_suffix(file_stem, file_type))
+        return self._session.download(
+            *self._parts(plugin_id, plugin_snapshot_id, "files", "bundle"),
+            output_path=path,
+            params={"fileType": file_type_value(file_type)},
+        )
+
+
 class PluginsCollectionClient(ResourceCollectionClient):
     """The client for Dioptra's ``/plugins`` collection."""
 
@@ -147,11 +195,17 @@ class PluginsCollectionClient(ResourceCollectionClient):
     def __init__(self, session: DioptraSession) -> None:
         super().__init__(session)
         self._files = PluginFilesSubCollectionClient(session, self)
+        self._snapshots = PluginSnapshotsSubCollectionClient(session, self)
 
     @property
     def files(self) -> PluginFilesSubCollectionClient:
         """The client for ``/plugins/{id}/files``."""
         return self._files
+
+    @property
+    def snapshots(self) -> PluginSnapshotsSubCollectionClient:
+        """The client for ``/plugins/{id}/snapshots`` (and their file bundles)."""
+        return self._snapshots
 
     def get_by_id(self, plugin_id: int | str) -> JSON:
         """Get one plugin, with references to its files and their tasks.

@@ -100,11 +100,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
 
-# SESSION_ENGINE=django.contrib.sessions.backends.signed_cookies keeps sessions
-# in a signed cookie, as Dioptra does: one query less on every request. "Log
-# out everywhere" and password changes still end every session, through the
-# user's session auth hash (User.session_generation).
-SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
+# Sessions live in a signed cookie, as Dioptra's do: one query less on every
+# request. "Log out everywhere" and password changes still end every session,
+# through the user's session auth hash (User.session_generation).
+# SESSION_ENGINE=django.contrib.sessions.backends.db keeps them in the database.
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.signed_cookies")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "experiments.User"

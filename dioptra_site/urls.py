@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .health import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("experiments.api.urls")),
+    path("health", health, name="health"),
+    path("health/", health),
     path("", include("experiments.urls")),
 ]

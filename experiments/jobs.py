@@ -74,11 +74,14 @@ def submit_job(
     entrypoint_snapshot_id: int | None = None,
 ) -> Job:
     """Check the request, freeze what the job runs, and queue it (after commit)."""
-    if not experiment.can_read(user):
+    may_read, may_edit = experiment.access_of(user)
+    if not may_read:
         raise NotFoundError("experiment", id=experiment.pk)
-    if not experiment.can_edit(user):
+    if not may_edit:
         raise NotAllowedError("You may read this experiment but not run jobs in it.")
-    entrypoint = experiment.entrypoints.alive().filter(pk=entrypoint_id).first()
+    entrypoint = (
+        experiment.entrypoints.alive().select_related("snapshot").filter(pk=entrypoint_id).first()
+    )
     if entrypoint is None:
         raise InvalidInputError(
             f"The entrypoint {_entrypoint_label(user, entrypoint_id)} is not attached to the "
@@ -103,10 +106,12 @@ def submit_job(
     if description is not None and not isinstance(description, str):
         raise InvalidInputError("The description must be text.", field="description")
 
-    engine_description, issues = entrypoint_description(data, group_id=entrypoint.group_id)
+    plugins = plugin_snapshots(p["snapshotId"] for p in data.get("plugins", []))
+    engine_description, issues = entrypoint_description(
+        data, group_id=entrypoint.group_id, plugins=plugins
+    )
     if engine_description is None:
         raise WorkflowInvalidError(issues)
-    plugin_ids = [p["snapshotId"] for p in data.get("plugins", [])]
     artifact_plugin_ids = [p["snapshotId"] for p in data.get("artifactPlugins", [])]
     artifact_plugins = plugin_snapshots(artifact_plugin_ids)
     job = Job.objects.create(
@@ -125,7 +130,7 @@ def submit_job(
             "queue": {"id": queue.pk, "name": queue.name},
             "description": engine_description,
             "parameters": parameters,
-            "plugins": plugin_snapshots(plugin_ids),
+            "plugins": plugins,
             "artifactPlugins": artifact_plugins,
             "artifactTasks": _artifact_tasks(artifact_plugins),
             "artifactInputs": artifact_inputs,

@@ -57,9 +57,12 @@ class Like(Lookup):
         return f"{lhs} LIKE {rhs} ESCAPE '{LIKE_ESCAPE}'", [*lhs_params, *rhs_params]
 
     def as_postgresql(self, compiler, connection):
+        # UPPER(...) LIKE rather than ILIKE: a prefix pattern can then use an
+        # index on UPPER(name) text_pattern_ops (see migration 0003).
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"({lhs})::text ILIKE {rhs} ESCAPE '{LIKE_ESCAPE}'", [*lhs_params, *rhs_params]
+        sql = f"UPPER(({lhs})::text) LIKE UPPER({rhs}) ESCAPE '{LIKE_ESCAPE}'"
+        return sql, [*lhs_params, *rhs_params]
 
 
 # A searchable field turns a LIKE pattern into a condition on the rows.

@@ -13,6 +13,8 @@ values being saved, so what is checked is what will run.
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.db.models import Q
+
 from .engine.sections import (
     ParameterCoercionError,
     artifact_inputs_section,
@@ -62,8 +64,17 @@ def plugin_snapshots(snapshot_ids: Iterable[int]) -> list[dict[str, Any]]:
     return result
 
 
-def _type_names(type_ids: Iterable[int]) -> dict[int, PluginParameterType]:
-    return PluginParameterType.objects.in_bulk(set(type_ids))
+def _types_and_group_types(
+    type_ids: set[int], *, group_id: int
+) -> tuple[dict[int, PluginParameterType], list[PluginParameterType]]:
+    """The types with these ids, and the group's own alive types, in one query."""
+    group_own = Q(group_id=group_id, is_builtin=False, deleted_on__isnull=True)
+    rows = list(PluginParameterType.objects.filter(Q(pk__in=type_ids) | group_own))
+    types = {t.pk: t for t in rows if t.pk in type_ids}
+    group_types = [
+        t for t in rows if t.group_id == group_id and not t.is_builtin and t.deleted_on is None
+    ]
+    return types, group_types
 
 
 def _registered_type_ids(plugins: Sequence[Mapping[str, Any]]) -> set[int]:
@@ -119,12 +130,14 @@ def build_description(
     parameters: Sequence[Mapping[str, Any]] = (),
     artifact_parameters: Sequence[Mapping[str, Any]] = (),
     plugin_snapshot_ids: Iterable[int] = (),
+    plugins: Sequence[Mapping[str, Any]] | None = None,
 ) -> tuple[dict[str, Any] | None, list[Issue]]:
     """Dioptra's experiment description, or None and the issues that prevent it.
 
     ``parameters`` are ``[{name, parameterType, defaultValue}]`` and
     ``artifact_parameters`` ``[{name, outputParams: [{name, parameterType: type id}]}]``,
-    as the API and the entrypoint snapshot write them.
+    as the API and the entrypoint snapshot write them. ``plugins``, when given,
+    are the ``plugin_snapshots(plugin_snapshot_ids)`` the caller already read.
     """
     graph, issues = parse_yaml(task_graph, what="task graph")
     artifact_outputs, more = parse_yaml(artifact_graph or "", what="artifact output graph")
@@ -136,16 +149,18 @@ def build_description(
     if issues:
         return None, issues
 
-    plugins = plugin_snapshots(plugin_snapshot_ids)
+    if plugins is None:
+        plugins = plugin_snapshots(plugin_snapshot_ids)
     artifact_type_ids = {
         output["parameterType"]
         for parameter in artifact_parameters
         for output in parameter.get("outputParams", [])
     }
-    types = _type_names(_registered_type_ids(plugins) | artifact_type_ids)
+    types, group_types = _types_and_group_types(
+        _registered_type_ids(plugins) | artifact_type_ids, group_id=group_id
+    )
     # Like Dioptra, the group's own types are known too, so a graph may name
     # a type no attached task uses.
-    group_types = PluginParameterType.objects.alive().filter(group_id=group_id, is_builtin=False)
     known = {t.pk: t for t in group_types} | types
     description = {
         "types": types_section({"name": t.name, "structure": t.structure} for t in known.values()),
@@ -167,7 +182,9 @@ def build_description(
     return description, []
 
 
-def entrypoint_description(data: Mapping[str, Any], *, group_id: int):
+def entrypoint_description(
+    data: Mapping[str, Any], *, group_id: int, plugins: Sequence[Mapping[str, Any]] | None = None
+):
     """The description of an entrypoint from its snapshot data (or the same
     shape, ``Entrypoint.snapshot_data()``, of one being saved)."""
     return build_description(
@@ -177,6 +194,7 @@ def entrypoint_description(data: Mapping[str, Any], *, group_id: int):
         parameters=data.get("parameters", []),
         artifact_parameters=data.get("artifactParameters", []),
         plugin_snapshot_ids=[p["snapshotId"] for p in data.get("plugins", [])],
+        plugins=plugins,
     )
 
 

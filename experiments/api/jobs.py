@@ -31,6 +31,7 @@ from .listing import in_requested_group, search, sort
 from .lookups import get_or_404
 from .paging import DEFAULT_PAGE_LENGTH, MAX_PAGE_LENGTH, page_url, paged
 from .parsing import Field, integer, list_of, nullable, one_of, parse_body, query_int, text
+from .shapes.artifacts import job_artifact_parameters as job_artifact_parameters_shape
 from .shapes.jobs import (
     job_rows,
     job_shape,
@@ -305,6 +306,13 @@ def job_parameters_view(request, pk: int):
     """``{name: typed value}``; an unknown job has none (as in Dioptra)."""
     job = Job.objects.visible_to(request.user).filter(pk=pk).first()
     return Response({} if job is None else job_parameters(job))
+
+
+@api_view(["GET"])
+def job_artifact_parameters(request, pk: int):
+    """The artifacts the job takes as inputs, and the tasks that load them."""
+    job = get_or_404(Job.objects.visible_to(request.user), pk, "job")
+    return Response(job_artifact_parameters_shape(job, request.user))
 
 
 # Logs ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from . import (
     artifacts,
     auth,
+    bundles,
     drafts,
     entrypoints,
     experiments,
@@ -100,6 +101,21 @@ urlpatterns = [
         "entrypoint-snapshot-config",
     ),
     *route(
+        "entrypoints/<api_id:pk>/snapshots/<api_id:snapshot_id>/plugins/bundle",
+        bundles.entrypoint_snapshot_plugins_bundle,
+        "entrypoint-snapshot-plugins-bundle",
+    ),
+    *route(
+        "entrypoints/<api_id:pk>/snapshots/<api_id:snapshot_id>/artifactPlugins",
+        bundles.entrypoint_snapshot_artifact_plugins,
+        "entrypoint-snapshot-artifact-plugins",
+    ),
+    *route(
+        "entrypoints/<api_id:pk>/snapshots/<api_id:snapshot_id>/artifactPlugins/bundle",
+        bundles.entrypoint_snapshot_artifact_plugins_bundle,
+        "entrypoint-snapshot-artifact-plugins-bundle",
+    ),
+    *route(
         "pluginParameterTypes",
         parameter_types.parameter_type_collection,
         "plugin-parameter-types",
@@ -116,6 +132,11 @@ urlpatterns = [
         "plugins/<api_id:pk>/files/<api_id:file_id>",
         plugins.plugin_file_detail,
         "plugin-file",
+    ),
+    *route(
+        "plugins/<api_id:pk>/snapshots/<api_id:snapshot_id>/files/bundle",
+        bundles.plugin_snapshot_bundle,
+        "plugin-snapshot-files-bundle",
     ),
     *route("workflows/validateEntrypoint", workflows.validate_entrypoint, "validate-entrypoint"),
     *route("workflows/resourceImport", resource_import.resource_import, "resource-import"),
@@ -160,6 +181,11 @@ urlpatterns = [
     *route("jobs/<api_id:pk>/cancel", jobs.job_cancel, "job-cancel"),
     *route("jobs/<api_id:pk>/mlflowRun", jobs.job_mlflow_run, "job-mlflow-run"),
     *route("jobs/<api_id:pk>/parameters", jobs.job_parameters_view, "job-parameters"),
+    *route(
+        "jobs/<api_id:pk>/artifactParameters",
+        jobs.job_artifact_parameters,
+        "job-artifact-parameters",
+    ),
     *route("jobs/<api_id:pk>/log", jobs.job_log, "job-log"),
     *route("jobs/<api_id:pk>/metrics", jobs.job_metrics, "job-metrics"),
     *route(
@@ -179,6 +205,11 @@ urlpatterns = [
     *route("artifacts/<api_id:pk>", artifacts.artifact_detail, "artifact"),
     *route("artifacts/<api_id:pk>/files", artifacts.artifact_files_view, "artifact-files"),
     *route("artifacts/<api_id:pk>/contents", artifacts.artifact_contents, "artifact-contents"),
+    *route(
+        "artifacts/<api_id:pk>/snapshots/<api_id:snapshot_id>/contents",
+        artifacts.artifact_snapshot_contents,
+        "artifact-snapshot-contents",
+    ),
     *route("tags", tags.tag_collection, "tags"),
     *route("tags/<api_id:pk>", tags.tag_detail, "tag"),
     *route("tags/<api_id:pk>/resources", tags.tag_resources, "tag-resources"),

@@ -17,6 +17,7 @@ from ..models import (
     Entrypoint,
     Experiment,
     Group,
+    GroupMembership,
     MLModel,
     Plugin,
     PluginParameterType,
@@ -48,19 +49,25 @@ def clean_name(name: str | None, *, field: str = "name") -> str:
 
 
 def writable_group(user, group_id: int) -> Group:
-    """The group, if the user may create resources in it."""
-    group = Group.objects.filter(pk=group_id).first()
-    membership = group.membership_of(user) if group else None
-    if group is None or (membership is None and not user.is_superuser):
-        if group is not None and Group.objects.readable_by(user).filter(pk=group.pk).exists():
-            raise UserNotInGroupError(f"You are not a member of the group {group.name!r}.")
+    """The group, if the user may create resources in it (one query for a member)."""
+    if user.is_superuser:
+        group = Group.objects.filter(pk=group_id).first()
+        if group is None:
+            raise NotFoundError("group", field="group", id=group_id)
+        return group
+    membership = (
+        GroupMembership.objects.select_related("group")
+        .filter(group_id=group_id, user_id=user.pk)
+        .first()
+    )
+    if membership is None:  # not a member: the group is not readable either
         raise NotFoundError("group", field="group", id=group_id)
-    if not user.is_superuser and not membership.write:
+    if not membership.write:
         raise UserNotInGroupError(
-            f"You may not create resources in the group {group.name!r}: "
+            f"You may not create resources in the group {membership.group.name!r}: "
             "your membership is read-only."
         )
-    return group
+    return membership.group
 
 
 def require_edit(user, resource: Resource) -> None:

@@ -29,11 +29,11 @@ def create_experiment(
 ) -> Experiment:
     group = writable_group(user, group_id)
     name = clean_name(name)
-    ensure_name_free(Experiment, group=group, name=name)
     entrypoints = visible_by_ids(Entrypoint, user, entrypoint_ids, field="entrypoints")
     experiment = Experiment(group=group, creator=user, name=name, description=description)
-    save_named(experiment)
-    experiment.entrypoints.set(entrypoints)
+    save_named(experiment)  # a taken name fails the insert and is reported from there
+    if entrypoints:
+        experiment.entrypoints.add(*entrypoints)
     experiment.record_snapshot(user=user)
     return experiment
 

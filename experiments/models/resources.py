@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .users import Group, GroupMembership
+from .users import Group, GroupMembership, in_groups_where
 
 NAME_MAX_LENGTH = 255
 
@@ -39,11 +39,11 @@ class Snapshot(models.Model):
 class TagQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Tags the user may read: those of groups where they have `read`."""
-        return self.filter(group__in=Group.objects.readable_by(user))
+        return in_groups_where(self, user, "read")
 
     def editable_by(self, user):
         """Tags the user may rename, delete: those of groups where they have `write`."""
-        return self.filter(group__in=Group.objects.writable_by(user))
+        return in_groups_where(self, user, "write")
 
 
 class Tag(models.Model):
@@ -78,11 +78,11 @@ class ResourceQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Resources the user may read: alive, in a group where they have `read`."""
-        return self.alive().filter(group__in=Group.objects.readable_by(user))
+        return in_groups_where(self.alive(), user, "read")
 
     def editable_by(self, user):
         """Resources the user may change: alive, in a group where they have `write`."""
-        return self.alive().filter(group__in=Group.objects.writable_by(user))
+        return in_groups_where(self.alive(), user, "write")
 
     def in_group(self, group_id: int | None):
         return self if group_id is None else self.filter(group_id=group_id)
@@ -137,20 +137,24 @@ class Resource(models.Model):
         self.deleted_on = timezone.now()
         self.save(update_fields=["deleted_on"])
 
-    def _membership_allows(self, user, flag: str) -> bool:
+    def access_of(self, user) -> tuple[bool, bool]:
+        """(may read, may change) this resource, from one membership query."""
         if not user.is_authenticated or self.deleted_on is not None:
-            return False
+            return False, False
         if user.is_superuser:
-            return True
-        return GroupMembership.objects.filter(
-            group_id=self.group_id, user=user, **{flag: True}
-        ).exists()
+            return True, True
+        flags = (
+            GroupMembership.objects.filter(group_id=self.group_id, user_id=user.pk)
+            .values_list("read", "write")
+            .first()
+        )
+        return (bool(flags[0]), bool(flags[1])) if flags else (False, False)
 
     def can_read(self, user) -> bool:
-        return self._membership_allows(user, "read")
+        return self.access_of(user)[0]
 
     def can_edit(self, user) -> bool:
-        return self._membership_allows(user, "write")
+        return self.access_of(user)[1]
 
 
 class NamedResource(Resource):

@@ -389,9 +389,9 @@ def test_list_query_count_does_not_grow(
         body = full_body(team, queue=queue, plugin=plugin, image_type=image_type)
         assert send(client, "POST", URL, {**body, "name": f"e{n}"}).status_code == 200
 
-    # session, user, count, rows, tags, parameters, artifact parameters, their
+    # user, count, rows, tags, parameters, artifact parameters, their
     # outputs, pinned plugins, queues, then plugin file snapshots, tasks, types
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(URL, {"pageLength": 100})
     assert len(response.json()["data"]) == count
     assert all(e["plugins"][0]["files"] for e in response.json()["data"])

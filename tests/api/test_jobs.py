@@ -320,11 +320,11 @@ def test_job_lists_query_count_does_not_grow(flow, writer, team, count, django_a
         job.tags.add(tag)
     client = logged_in(writer)
 
-    # session, user, count, rows, tags, artifacts
-    with django_assert_num_queries(6):
+    # user, count, rows, tags, artifacts
+    with django_assert_num_queries(5):
         listed = client.get("/api/v1/jobs", {"pageLength": 100})
     # ... and the experiment's lookup
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         in_experiment = client.get(jobs_url(flow), {"pageLength": 100})
 
     assert len(listed.json()["data"]) == len(in_experiment.json()["data"]) == count
@@ -532,8 +532,8 @@ def test_log_query_count_does_not_grow(flow, writer, count, django_assert_num_qu
     _logs(job, count)
     client = logged_in(writer)
 
-    # session, user, count, rows
-    with django_assert_num_queries(4):
+    # user, count, rows
+    with django_assert_num_queries(3):
         response = client.get(f"/api/v1/jobs/{job.pk}/log", {"pageLength": 100})
 
     assert len(response.json()["data"]) == count

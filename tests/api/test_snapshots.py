@@ -342,15 +342,15 @@ def _put_body(kind: str, modified: dict) -> dict:
 @pytest.mark.parametrize(
     "kind, queries",
     [
-        ("queues", 6),
-        ("experiments", 6),
-        ("pluginParameterTypes", 6),
-        ("models", 6),
-        ("plugins", 8),
-        ("plugin files", 8),
-        ("entrypoints", 11),
-        ("jobs", 9),
-        ("artifacts", 8),
+        ("queues", 5),
+        ("experiments", 5),
+        ("pluginParameterTypes", 5),
+        ("models", 5),
+        ("plugins", 7),
+        ("plugin files", 7),
+        ("entrypoints", 10),
+        ("jobs", 8),
+        ("artifacts", 7),
     ],
 )
 @pytest.mark.parametrize("extra", [0, 4])

@@ -136,7 +136,7 @@ def test_list_query_count_does_not_grow(writer, team, count, django_assert_num_q
         make_tag(team, f"tag-{n}")
     client = logged_in(writer)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(URL)
 
     assert len(response.json()["data"]) == count
@@ -255,7 +255,7 @@ def test_tag_resources_query_count_does_not_grow(writer, team, count, django_ass
         ExperimentFactory(group=team).tags.add(tag)
     client = logged_in(writer)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(f"{URL}/{tag.pk}/resources", {"pageLength": 100})
 
     assert len(response.json()["data"]) == 2 * count
@@ -451,7 +451,7 @@ def test_resource_tags_query_count_does_not_grow(
     client = logged_in(writer)
     send(client, "PUT", f"{queue_path}/tags", {"ids": ids})
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(f"{queue_path}/tags")
 
     assert len(response.json()) == count

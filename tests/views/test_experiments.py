@@ -222,9 +222,10 @@ def test_list_query_count_does_not_grow_with_rows(
     writer_client, team, django_assert_num_queries, htmx
 ):
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    # session, user, count, rows, their entrypoints, writable group ids; the
-    # full page adds the create form's group and entrypoint choices.
-    expected = 6 if htmx else 11
+    # user, count, rows, their entrypoints,
+    # writable group ids; the full page adds the create form's group and
+    # entrypoint choices.
+    expected = 5 if htmx else 10
     _populate(team, 2)
     with django_assert_num_queries(expected):
         writer_client.get(LIST_URL, **headers)

@@ -224,8 +224,8 @@ def test_experiment_job_table_query_count_does_not_grow(
     for _ in range(count):
         flow.submit(writer, values={"rate": "1"})
 
-    # session, user, experiment, count, rows
-    with django_assert_num_queries(5):
+    # user, experiment, count, rows
+    with django_assert_num_queries(4):
         response = writer_client.get(detail_url(flow), **htmx_headers)
 
     assert response.content.decode().count('href="/jobs/') == count
@@ -450,13 +450,13 @@ def test_job_list_query_count_does_not_grow(
 ):
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     flow.submit(writer, values={"rate": "0.5"})
-    # session, user, count, rows
-    with django_assert_num_queries(4):
+    # user, count, rows
+    with django_assert_num_queries(3):
         writer_client.get(reverse("job_list"), **headers)
 
     for _ in range(10):
         flow.submit(writer, values={"rate": "0.5"})
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = writer_client.get(reverse("job_list"), **headers)
 
     assert "1–11 of 11 jobs" in response.content.decode()

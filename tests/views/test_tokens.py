@@ -133,7 +133,7 @@ def test_account_page_query_count_does_not_grow(writer, count, django_assert_num
         ApiToken.objects.issue(user=writer, name=f"token {number}")
     client = logged_in(writer)
 
-    # session, user, tokens, groups
-    with django_assert_num_queries(4):
+    # user, tokens, groups
+    with django_assert_num_queries(3):
         response = client.get(ACCOUNT)
     assert response.content.decode().count('<tr id="token-') == count

@@ -75,6 +75,7 @@ def with_resource_fields(queryset: QuerySet, user) -> QuerySet:
     )
     return (
         queryset.select_related("group", "creator", "snapshot__user")
+        .defer("snapshot__data")  # a definition can be large; the shape never reads it
         .prefetch_related(tags_in_attachment_order(queryset.model))
         .annotate(has_draft=Exists(drafts))
     )
