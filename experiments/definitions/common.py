@@ -24,6 +24,7 @@ from ..models import (
     Queue,
     Resource,
 )
+from ..models.resources import NamedResource
 
 READABLE_TYPE_NAMES = {
     Queue: "queue",
@@ -108,6 +109,34 @@ def save_named(resource, *, update_fields: list[str] | None = None) -> None:
             type(resource), group=resource.group, name=resource.name, exclude_pk=resource.pk
         )
         raise
+
+
+def create_named(
+    model, *, user, group_id: int, name: str, clean=clean_name, **fields
+) -> NamedResource:
+    """Create a resource whose only rules are its name's: check the group, the
+    name (``clean``) and that it is free, save, record the first snapshot."""
+    group = writable_group(user, group_id)
+    name = clean(name)
+    ensure_name_free(model, group=group, name=name)
+    resource = model(group=group, creator=user, name=name, **fields)
+    save_named(resource)
+    resource.record_snapshot(user=user)
+    return resource
+
+
+def update_named(resource: NamedResource, *, user, name: str, clean=clean_name, **fields):
+    """Rename and replace ``fields`` of a resource, then record a snapshot."""
+    require_edit(user, resource)
+    resource.name = clean(name)
+    ensure_name_free(
+        type(resource), group=resource.group, name=resource.name, exclude_pk=resource.pk
+    )
+    for field, value in fields.items():
+        setattr(resource, field, value)
+    save_named(resource, update_fields=["name", *fields])
+    resource.record_snapshot(user=user)
+    return resource
 
 
 @transaction.atomic

@@ -9,35 +9,17 @@ from django.db import transaction
 
 from ..errors import NotFoundError
 from ..models import Artifact, MLModel, ModelVersion
-from .common import (
-    clean_name,
-    ensure_name_free,
-    require_edit,
-    save_named,
-    writable_group,
-)
+from .common import create_named, require_edit, update_named
 
 
 @transaction.atomic
 def create_model(*, user, group_id: int, name: str, description: str | None = None) -> MLModel:
-    group = writable_group(user, group_id)
-    name = clean_name(name)
-    ensure_name_free(MLModel, group=group, name=name)
-    model = MLModel(group=group, creator=user, name=name, description=description)
-    save_named(model)
-    model.record_snapshot(user=user)
-    return model
+    return create_named(MLModel, user=user, group_id=group_id, name=name, description=description)
 
 
 @transaction.atomic
 def update_model(*, user, model: MLModel, name: str, description: str | None) -> MLModel:
-    require_edit(user, model)
-    model.name = clean_name(name)
-    model.description = description
-    ensure_name_free(MLModel, group=model.group, name=model.name, exclude_pk=model.pk)
-    save_named(model, update_fields=["name", "description"])
-    model.record_snapshot(user=user)
-    return model
+    return update_named(model, user=user, name=name, description=description)
 
 
 @transaction.atomic

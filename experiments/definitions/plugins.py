@@ -20,14 +20,7 @@ from ..models import (
     PluginTask,
     PluginTaskParameter,
 )
-from .common import (
-    clean_name,
-    ensure_name_free,
-    require_edit,
-    save_named,
-    visible_by_ids,
-    writable_group,
-)
+from .common import clean_name, create_named, require_edit, update_named, visible_by_ids
 
 # Dioptra's rules: identifiers for plugin, task and parameter names; relative
 # POSIX paths of identifiers ending in .py for files.
@@ -80,15 +73,15 @@ def _clean_type_name(name: str | None) -> str:
 def create_parameter_type(
     *, user, group_id: int, name: str, description: str | None = None, structure=None
 ) -> PluginParameterType:
-    group = writable_group(user, group_id)
-    name = _clean_type_name(name)
-    ensure_name_free(PluginParameterType, group=group, name=name)
-    parameter_type = PluginParameterType(
-        group=group, creator=user, name=name, description=description, structure=structure
+    return create_named(
+        PluginParameterType,
+        user=user,
+        group_id=group_id,
+        name=name,
+        clean=_clean_type_name,
+        description=description,
+        structure=structure,
     )
-    save_named(parameter_type)
-    parameter_type.record_snapshot(user=user)
-    return parameter_type
 
 
 @transaction.atomic
@@ -102,45 +95,41 @@ def update_parameter_type(
 ) -> PluginParameterType:
     if parameter_type.is_builtin:
         raise NotAllowedError(f"The builtin type {parameter_type.name!r} cannot be changed.")
-    require_edit(user, parameter_type)
-    parameter_type.name = _clean_type_name(name)
-    ensure_name_free(
-        PluginParameterType,
-        group=parameter_type.group,
-        name=parameter_type.name,
-        exclude_pk=parameter_type.pk,
+    return update_named(
+        parameter_type,
+        user=user,
+        name=name,
+        clean=_clean_type_name,
+        description=description,
+        structure=structure,
     )
-    parameter_type.description = description
-    parameter_type.structure = structure
-    save_named(parameter_type, update_fields=["name", "description", "structure"])
-    parameter_type.record_snapshot(user=user)
-    return parameter_type
 
 
 # Plugins -------------------------------------------------------------------------
 
 
+def _clean_plugin_name(name: str | None) -> str:
+    return clean_identifier(name, what="plugin name", field="name")
+
+
 @transaction.atomic
 def create_plugin(*, user, group_id: int, name: str, description: str | None = None) -> Plugin:
-    group = writable_group(user, group_id)
-    name = clean_identifier(name, what="plugin name", field="name")
-    ensure_name_free(Plugin, group=group, name=name)
-    plugin = Plugin(group=group, creator=user, name=name, description=description)
-    save_named(plugin)
-    plugin.record_snapshot(user=user)
-    return plugin
+    return create_named(
+        Plugin,
+        user=user,
+        group_id=group_id,
+        name=name,
+        clean=_clean_plugin_name,
+        description=description,
+    )
 
 
 @transaction.atomic
 def update_plugin(*, user, plugin: Plugin, name: str, description: str | None = None) -> Plugin:
     """Rename or describe the plugin; its files stay as they are."""
-    require_edit(user, plugin)
-    plugin.name = clean_identifier(name, what="plugin name", field="name")
-    ensure_name_free(Plugin, group=plugin.group, name=plugin.name, exclude_pk=plugin.pk)
-    plugin.description = description
-    save_named(plugin, update_fields=["name", "description"])
-    plugin.record_snapshot(user=user)
-    return plugin
+    return update_named(
+        plugin, user=user, name=name, clean=_clean_plugin_name, description=description
+    )
 
 
 @transaction.atomic
