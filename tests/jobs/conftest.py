@@ -158,3 +158,12 @@ def keep_signal_handlers():
 
 def database_shared_with_subprocesses() -> bool:
     return connection.vendor != "sqlite" or not connection.is_in_memory_db()
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for a worker subprocess to use."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{host}/{s['NAME']}"
