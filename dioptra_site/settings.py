@@ -146,6 +146,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "experiments.api.negotiation.JsonUnlessAsked",
     "EXCEPTION_HANDLER": "experiments.api.errors.dioptra_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "experiments.api.schema.DioptraAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

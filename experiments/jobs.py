@@ -38,7 +38,7 @@ from .engine.sections import ParameterCoercionError, coerce_parameter
 from .engine.timeouts import parse_timeout
 from .errors import InvalidInputError, NotAllowedError, NotFoundError, WorkflowInvalidError
 from .models import Artifact, Experiment, Job, JobLog, JobMetric, PluginTask, Snapshot
-from .workflows import entrypoint_description, plugin_snapshots
+from .workflows import plugin_snapshots, snapshot_description
 
 METRIC_NAME = re.compile(r"^([A-Za-z]|[A-Za-z_][A-Za-z0-9_]+)$")
 SEVERITIES = set(JobLog.Severity.values)
@@ -80,7 +80,10 @@ def submit_job(
     if not may_edit:
         raise NotAllowedError("You may read this experiment but not run jobs in it.")
     entrypoint = (
-        experiment.entrypoints.alive().select_related("snapshot").filter(pk=entrypoint_id).first()
+        experiment.entrypoints.alive()
+        .select_related("group", "snapshot")
+        .filter(pk=entrypoint_id)
+        .first()
     )
     if entrypoint is None:
         raise InvalidInputError(
@@ -88,7 +91,7 @@ def submit_job(
             f"experiment {experiment.name!r}.",
             field="entrypoint",
         )
-    queue = entrypoint.queues.alive().filter(pk=queue_id).first()
+    queue = entrypoint.queues.alive().select_related("group").filter(pk=queue_id).first()
     if queue is None:
         raise InvalidInputError(
             f"The queue {_queue_label(user, queue_id)} is not attached to the entrypoint "
@@ -106,9 +109,8 @@ def submit_job(
     if description is not None and not isinstance(description, str):
         raise InvalidInputError("The description must be text.", field="description")
 
-    plugins = plugin_snapshots(p["snapshotId"] for p in data.get("plugins", []))
-    engine_description, issues = entrypoint_description(
-        data, group_id=entrypoint.group_id, plugins=plugins
+    plugins, engine_description, issues = snapshot_description(
+        snapshot, group_id=entrypoint.group_id
     )
     if engine_description is None:
         raise WorkflowInvalidError(issues)

@@ -10,6 +10,7 @@ Validation (page, API, ``validateEntrypoint``) uses the same builder on the
 values being saved, so what is checked is what will run.
 """
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -196,6 +197,34 @@ def entrypoint_description(
         plugin_snapshot_ids=[p["snapshotId"] for p in data.get("plugins", [])],
         plugins=plugins,
     )
+
+
+# Snapshots never change, so the description built from an entrypoint snapshot
+# and the plugin snapshots it pins is built once per process (job submits).
+_DESCRIPTIONS: OrderedDict[tuple, tuple[list, dict[str, Any]]] = OrderedDict()
+DESCRIPTION_CACHE_SIZE = 128
+
+
+def snapshot_description(
+    snapshot: Snapshot, *, group_id: int
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, list[Issue]]:
+    """``(plugin_snapshots, description, issues)`` of an entrypoint snapshot,
+    remembered by snapshot ids and group (whose own types are known too). The
+    creation time guards against an id a rolled-back transaction gave out twice."""
+    data = snapshot.data
+    plugin_ids = tuple(p["snapshotId"] for p in data.get("plugins", []))
+    key = (snapshot.pk, snapshot.created_on, plugin_ids, group_id)
+    if key in _DESCRIPTIONS:
+        _DESCRIPTIONS.move_to_end(key)
+        plugins, description = _DESCRIPTIONS[key]
+        return plugins, description, []
+    plugins = plugin_snapshots(plugin_ids)
+    description, issues = entrypoint_description(data, group_id=group_id, plugins=plugins)
+    if description is not None:
+        _DESCRIPTIONS[key] = (plugins, description)
+        if len(_DESCRIPTIONS) > DESCRIPTION_CACHE_SIZE:
+            _DESCRIPTIONS.popitem(last=False)
+    return plugins, description, issues
 
 
 def entrypoint_issues(data: Mapping[str, Any], *, group_id: int) -> list[Issue]:

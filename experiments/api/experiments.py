@@ -17,7 +17,13 @@ from .lookups import get_or_404
 from .paging import paged
 from .parsing import Field, id_list, integer, name, nullable, parse_body, text
 from .shapes.common import resource_ref
-from .shapes.experiments import experiment_rows, experiment_shape, live_entrypoints
+from .shapes.experiments import (
+    experiment_rows,
+    experiment_shape,
+    live_entrypoints,
+    prepare_experiments,
+    prepare_new_experiment,
+)
 
 EXPERIMENT_SEARCH = named_resource_search(Experiment)
 IDS_BODY = {"ids": Field(id_list, required=True)}
@@ -31,7 +37,9 @@ NEW_EXPERIMENT = {"group": Field(integer, required=True), **EXPERIMENT_DEFINITIO
 
 
 def experiment_response(request, pk: int) -> Response:
-    return Response(experiment_shape(experiment_rows(request.user).get(pk=pk)))
+    experiment = get_or_404(experiment_rows(request.user), pk, "experiment")
+    prepare_experiments([experiment])
+    return Response(experiment_shape(experiment))
 
 
 def visible_experiment(request, pk: int) -> Experiment:
@@ -47,7 +55,16 @@ def experiment_collection(request):
         return experiment_create(request)
     rows = search(request, experiment_rows(request.user), EXPERIMENT_SEARCH)
     rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
-    return Response(paged(request, rows, route="experiments", shape=experiment_shape))
+    return Response(
+        paged(
+            request,
+            rows,
+            route="experiments",
+            shape=experiment_shape,
+            prepare=prepare_experiments,
+            ids_first=True,
+        )
+    )
 
 
 def experiment_create(request):
@@ -59,7 +76,8 @@ def experiment_create(request):
         description=body["description"],
         entrypoint_ids=body["entrypoints"],
     )
-    return experiment_response(request, experiment.pk)
+    prepare_new_experiment(experiment, with_entrypoints=bool(body["entrypoints"]))
+    return Response(experiment_shape(experiment))
 
 
 @api_view(["GET", "PUT", "DELETE"])
@@ -77,7 +95,7 @@ def experiment_detail(request, pk: int):
     if request.method == "DELETE":
         delete_resource(user=request.user, resource=visible_experiment(request, pk))
         return Response({"status": "Success", "id": [pk]})
-    return Response(experiment_shape(get_or_404(experiment_rows(request.user), pk, "experiment")))
+    return experiment_response(request, pk)
 
 
 def _entrypoint_refs(experiment: Experiment) -> list[dict]:

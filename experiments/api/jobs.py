@@ -40,6 +40,7 @@ from .shapes.jobs import (
     log_shape,
     metric_step_shape,
     metric_value,
+    new_job_shape,
 )
 
 JOB_SEARCH = {
@@ -174,7 +175,8 @@ def job_response(request, pk: int) -> Response:
 def experiment_jobs(request, pk: int):
     if request.method == "POST":
         body = parse_body(request, NEW_JOB)
-        experiment = get_or_404(Experiment.objects.visible_to(request.user), pk, "experiment")
+        experiments = Experiment.objects.visible_to(request.user).select_related("group")
+        experiment = get_or_404(experiments, pk, "experiment")
         job = submit_job(
             user=request.user,
             experiment=experiment,
@@ -186,11 +188,13 @@ def experiment_jobs(request, pk: int):
             description=body["description"],
             entrypoint_snapshot_id=body["entrypointSnapshot"],
         )
-        return job_response(request, job.pk)
+        return Response(new_job_shape(job))
     get_or_404(Experiment.objects.visible_to(request.user), pk, "experiment")
     rows = search(request, job_rows(request.user).filter(experiment_id=pk), JOB_SEARCH)
     rows = sort(request, rows, JOB_SORTS)
-    return Response(paged(request, rows, route=f"experiments/{pk}/jobs", shape=job_shape))
+    return Response(
+        paged(request, rows, route=f"experiments/{pk}/jobs", shape=job_shape, ids_first=True)
+    )
 
 
 @api_view(["GET", "DELETE"])
@@ -243,7 +247,7 @@ def experiment_metrics(request, pk: int):
 def job_collection(request):
     rows = search(request, job_rows(request.user), JOB_SEARCH)
     rows = sort(request, in_requested_group(request, rows), JOB_SORTS)
-    return Response(paged(request, rows, route="jobs", shape=job_shape))
+    return Response(paged(request, rows, route="jobs", shape=job_shape, ids_first=True))
 
 
 @api_view(["GET", "DELETE"])

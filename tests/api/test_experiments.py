@@ -43,6 +43,17 @@ def test_writer_creates_an_experiment_with_entrypoints(writer, team, path):
     assert Experiment.objects.get(pk=data["id"]).snapshot_id == data["snapshot"]
 
 
+@pytest.mark.parametrize("with_entrypoints", [False, True])
+def test_create_answers_what_a_later_get_shows(writer, team, with_entrypoints):
+    entrypoints = [EntrypointFactory(group=team).pk for _ in range(2)] if with_entrypoints else []
+    client = logged_in(writer)
+
+    created = create(client, group=team.pk, name="mnist", entrypoints=entrypoints).json()
+
+    assert created == send(client, "GET", f"{URL}/{created['id']}").json()
+    assert [e["id"] for e in created["entrypoints"]] == entrypoints
+
+
 def test_duplicate_name_in_group_is_409(writer, team):
     ExperimentFactory(group=team, name="mnist")
 
@@ -426,8 +437,8 @@ def test_list_query_count_does_not_grow_with_rows(writer, team, count, django_as
     _make_experiments(team, count)
     client = logged_in(writer)
 
-    # user, count, rows, tags, entrypoints
-    with django_assert_num_queries(5):
+    # user, count, rows, tags and entrypoints (one query)
+    with django_assert_num_queries(4):
         response = client.get(URL, {"pageLength": 100})
     assert len(response.json()["data"]) == count
     assert all(len(e["tags"]) == 1 and len(e["entrypoints"]) == 1 for e in response.json()["data"])

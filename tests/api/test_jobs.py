@@ -44,6 +44,8 @@ PARAMETERS = [
     definitions.ParameterSpec("items", "list", "[1, 2]"),
 ]
 
+PARAMETERS_NAMES = [p.name for p in PARAMETERS]
+
 
 @pytest.fixture
 def flow(writer, team):
@@ -127,6 +129,32 @@ def test_submit_with_timeout_and_an_older_entrypoint_snapshot(flow, writer):
     assert data["entrypoint"]["snapshotId"] == old_snapshot
     assert data["entrypoint"]["name"] == "hello"  # the name it had then
     assert data["values"]["name"] == "world"
+
+
+def test_submit_answers_what_a_later_get_shows(flow, writer):
+    client = logged_in(writer)
+
+    submitted = send(client, "POST", jobs_url(flow), submit_body(flow)).json()
+
+    assert submitted == send(client, "GET", f"/api/v1/jobs/{submitted['id']}").json()
+
+
+def test_a_job_after_an_entrypoint_change_runs_the_new_graph(flow, writer):
+    first = submit(flow, writer)
+    definitions.update_entrypoint(
+        user=writer,
+        entrypoint=flow.entrypoint,
+        name="hello",
+        task_graph=flow.entrypoint.task_graph.replace("$name", "$greeting"),
+        parameters=[definitions.ParameterSpec("greeting", "string", "moon")],
+        queue_ids=[flow.queue.pk],
+    )
+
+    second = submit(flow, writer, values={})
+
+    assert first.definition["description"]["parameters"].keys() == set(PARAMETERS_NAMES)
+    assert second.definition["description"]["parameters"].keys() == {"greeting"}
+    assert "$greeting" in str(second.definition["description"]["graph"])
 
 
 @pytest.mark.parametrize(

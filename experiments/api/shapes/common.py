@@ -1,8 +1,10 @@
 """Refs, timestamps and the keys every versioned resource shares."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, QuerySet, Value
 
 from experiments.models import (
     Draft,
@@ -67,18 +69,19 @@ def resource_ref(resource: Resource) -> dict:
     }
 
 
-def with_resource_fields(queryset: QuerySet, user) -> QuerySet:
+def with_resource_fields(queryset: QuerySet, user, *, tags: bool = True) -> QuerySet:
     """Loads what ``resource_fields`` reads: group, latest snapshot and its
-    author, tags, and whether the user has a draft of each row."""
+    author, tags (unless ``tags=False``: the caller runs ``attach_tag_refs``),
+    and whether the user has a draft of each row."""
     drafts = Draft.objects.filter(
         user_id=user.pk, resource_type=queryset.model.resource_type, resource_id=OuterRef("pk")
     )
-    return (
+    rows = (
         queryset.select_related("group", "creator", "snapshot__user")
         .defer("snapshot__data")  # a definition can be large; the shape never reads it
-        .prefetch_related(tags_in_attachment_order(queryset.model))
         .annotate(has_draft=Exists(drafts))
     )
+    return rows.prefetch_related(tags_in_attachment_order(queryset.model)) if tags else rows
 
 
 def tags_in_attachment_order(model) -> Prefetch:
@@ -89,9 +92,76 @@ def tags_in_attachment_order(model) -> Prefetch:
     return Prefetch("tags", queryset=tags)
 
 
+@dataclass(frozen=True)
+class Link:
+    """An m2m table read as Refs: its rows from ``owner`` to ``target``, whose
+    Refs point at ``route``; ``alive`` skips soft-deleted targets."""
+
+    through: type
+    owner: str
+    target: str
+    route: str
+    alive: bool = False
+
+
+def tag_link(model) -> Link:
+    return Link(model.tags.through, model.tags.field.m2m_field_name(), "tag", "tags")
+
+
+def link_refs(owner_ids: list[int], *links: Link) -> list[dict[int, list[dict]]]:
+    """For each link, the Refs each owner links to, in the order the links were
+    made: ``{owner id: [{id, name, group, url}]}``. One query (a UNION) for all
+    links, instead of a prefetch per link that clones a queryset per row."""
+    parts = []
+    for number, link in enumerate(links):
+        rows = link.through.objects.filter(**{f"{link.owner}__in": owner_ids})
+        if link.alive:
+            rows = rows.filter(**{f"{link.target}__deleted_on__isnull": True})
+        target = link.target
+        parts.append(
+            rows.values_list(
+                Value(number, output_field=IntegerField()),
+                "id",
+                link.owner,
+                target,
+                f"{target}__name",
+                f"{target}__group_id",
+                f"{target}__group__name",
+            )
+        )
+    found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    refs: list[dict[int, list[dict]]] = [{pk: [] for pk in owner_ids} for _ in links]
+    for number, _, owner_id, pk, name, group_id, group_name in sorted(found):
+        refs[number][owner_id].append(
+            {
+                "id": pk,
+                "name": name,
+                "group": {
+                    "id": group_id,
+                    "name": group_name,
+                    "url": f"{API_ROOT}/groups/{group_id}",
+                },
+                "url": f"{API_ROOT}/{links[number].route}/{pk}",
+            }
+        )
+    return refs
+
+
+def attach_tag_refs(resources: Iterable[Resource]) -> None:
+    """Sets ``tag_refs`` (what ``resource_fields`` shows as tags) on each of
+    ``resources`` with one query; use with ``with_resource_fields(..., tags=False)``."""
+    resources = list(resources)
+    if not resources:
+        return
+    (tags,) = link_refs([r.pk for r in resources], tag_link(type(resources[0])))
+    for resource in resources:
+        resource.tag_refs = tags[resource.pk]
+
+
 def resource_fields(resource: Resource) -> dict:
     """The keys every versioned resource shows, for its latest snapshot."""
     snapshot = resource.snapshot
+    tags = getattr(resource, "tag_refs", None)
     return {
         "id": resource.pk,
         "snapshot": snapshot.pk if snapshot else None,
@@ -102,5 +172,5 @@ def resource_fields(resource: Resource) -> dict:
         "lastModifiedOn": timestamp(resource.last_modified_on),
         "latestSnapshot": True,
         "hasDraft": bool(getattr(resource, "has_draft", False)),
-        "tags": [tag_ref(tag) for tag in resource.tags.all()],
+        "tags": tags if tags is not None else [tag_ref(tag) for tag in resource.tags.all()],
     }

@@ -73,6 +73,15 @@ def job_shape(job: Job) -> dict:
     }
 
 
+def new_job_shape(job: Job) -> dict:
+    """A job ``submit_job`` just made, from the objects it holds: it has no tags,
+    artifacts or drafts yet and lives in its experiment's group."""
+    job.group = job.experiment.group
+    job.tag_refs, job.live_artifacts = [], []
+    job.entrypoint_snapshot_name = job.entrypoint_snapshot.data["name"]
+    return job_shape(job)
+
+
 def job_status_shape(job: Job) -> dict:
     return {"id": job.pk, "status": job.status}
 
