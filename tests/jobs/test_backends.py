@@ -11,13 +11,17 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from experiments.jobs import fail_lost_jobs
 from experiments.management.commands.worker import rq_worker, run_db_worker
 from experiments.models import Job
 from experiments.task_backends import task_queue_name
-from tests.jobs.conftest import all_logs, database_shared_with_subprocesses, make_workflow
+from tests.jobs.conftest import (
+    all_logs,
+    database_shared_with_subprocesses,
+    database_url,
+    make_workflow,
+)
 from tests.jobs.test_running import SLEEPY, one_task
 
 RQ_TASKS = {"default": {"BACKEND": "experiments.task_backends.AnyQueueRQBackend", "QUEUES": []}}
@@ -114,20 +118,12 @@ def test_a_silent_started_job_is_failed_as_worker_lost(hello, writer):
     assert fresh.status == Job.Status.STARTED
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{host}/{s['NAME']}"
-
-
 def test_killing_the_worker_process_leaves_a_job_that_is_failed_as_worker_lost(writer, team):
     if not database_shared_with_subprocesses():
         pytest.skip("the worker subprocess cannot see an in-memory test database")
     workflow = one_task(writer, team, SLEEPY.replace("60", "5"))
     job = workflow.submit(writer)  # committed: transactional test
-    env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": ""}
+    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": ""}
     env.pop("TEST_DATABASE_NAME", None)
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--queue", workflow.queue.name],
