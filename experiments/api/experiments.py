@@ -11,6 +11,7 @@ from experiments.definitions import (
 )
 from experiments.errors import NotFoundError
 from experiments.models import Experiment
+from experiments.prepared import PreparedQuery, stand_in_user
 
 from .listing import RESOURCE_SORTS, in_requested_group, named_resource_search, search, sort
 from .lookups import get_or_404
@@ -36,8 +37,17 @@ EXPERIMENT_DEFINITION = {
 NEW_EXPERIMENT = {"group": Field(integer, required=True), **EXPERIMENT_DEFINITION}
 
 
+EXPERIMENT_BY_ID = PreparedQuery(
+    lambda user_id, pk, superuser: experiment_rows(stand_in_user(user_id, superuser=superuser))
+    .filter(pk=pk)
+)
+
+
 def experiment_response(request, pk: int) -> Response:
-    experiment = get_or_404(experiment_rows(request.user), pk, "experiment")
+    found = EXPERIMENT_BY_ID(request.user.pk, pk, superuser=request.user.is_superuser)
+    if not found:
+        raise NotFoundError("experiment", id=pk)
+    experiment = found[0]
     prepare_experiments([experiment])
     return Response(experiment_shape(experiment))
 
