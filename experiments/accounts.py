@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from .models import (
     PluginParameterType,
     User,
 )
+from .prepared import PreparedQuery
 
 PASSWORD_LIFETIME = timedelta(days=365)
 ALL_FLAGS = dict(read=True, write=True, share_read=True, share_write=True, owner=True, admin=True)
@@ -124,3 +127,19 @@ def deactivate_user(*, user: User) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     user.end_all_sessions()
+
+
+_USER_BY_ID = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
+
+
+class UserBackend(ModelBackend):
+    """Django's password backend, reading the session's user (once per request)
+    through a prepared query."""
+
+    def get_user(self, user_id):
+        try:
+            pk = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        found = _USER_BY_ID(pk)
+        return found[0] if found and self.user_can_authenticate(found[0]) else None

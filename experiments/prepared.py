@@ -2,79 +2,128 @@
 
 Most of a small API request goes to Django building and compiling querysets
 (close to a millisecond for a select with joins), not to the database (tens of
-microseconds). A ``PreparedQuery`` builds its queryset once, from placeholder
+microseconds). A prepared query builds its queryset once, from placeholder
 values, and keeps the compiled SQL; each call only puts its own values where
-the placeholders were in the parameter list. Rows still come back through the
-queryset's own iterable: model instances with their ``select_related`` rows
-and annotations, or tuples for ``values_list``.
+the placeholders were. Rows still come back through the queryset's own
+iterable: model instances with their ``select_related`` rows and annotations,
+or tuples for ``values_list``.
 
     EXPERIMENT = PreparedQuery(lambda user_id, pk: Experiment.objects.filter(...))
     rows = EXPERIMENT(request.user.pk, 42)
 
-Positional values (int or str) are the placeholders; keyword values pick a
-variant (``superuser=True``) and are passed to the builder as they are, one
-compiled query per variant. A builder must not read the clock or any other
-state: only its arguments may change between calls.
+Values (int or str) are SQL parameters. ``Inline(n)`` is a number Django
+writes into the SQL text rather than passing as a parameter: a slice's
+``LIMIT`` and ``OFFSET``. Anything else that changes the SQL (a variant, a
+search's fields, a sort) belongs in the key, one compiled query per key. A
+builder must not read the clock or other state: only its arguments may differ
+between calls.
 """
 
 import copy
 import itertools
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Func, IntegerField, QuerySet
 
-# Placeholder values: far from any id or name a row holds, and distinct.
+# Placeholders, far from any id, name or page size a request holds, and distinct.
 _numbers = itertools.count(-1_987_654_321, -1)
 _texts = (f"\x1fplaceholder-{n}\x1f" for n in itertools.count())
+_inline_numbers = itertools.count(1_987_654_321)
+
+
+@dataclass(frozen=True)
+class Inline:
+    """A non-negative number that Django writes into the SQL (LIMIT, OFFSET)."""
+
+    value: int
 
 
 @dataclass(frozen=True)
 class _Compiled:
     queryset: QuerySet
     compiler: object
-    sql: str
+    sql_parts: tuple[str, ...]  # the SQL split where inline values go
+    inline_order: tuple[int, ...]  # which value goes between each two parts
     params: tuple
-    slots: tuple[tuple[int, int], ...]  # (parameter position, argument index)
+    slots: tuple[tuple[int, int], ...]  # (parameter position, value index)
+
+
+# Keys come from requests (a search's fields, say), so the cache is bounded.
+MAX_COMPILED = 1000
+_compiled: dict[Hashable, _Compiled] = {}
+
+
+def fetch(key: Hashable, values: Sequence, build: Callable[..., QuerySet]) -> list:
+    """The rows of ``build(*values)``, compiled once per ``key`` (with the types
+    of the values) and reused with new values after that."""
+    full_key = (connections[DEFAULT_DB_ALIAS].vendor, key, *map(type, values))
+    compiled = _compiled.get(full_key)
+    if compiled is None:
+        if len(_compiled) >= MAX_COMPILED:
+            del _compiled[next(iter(_compiled))]  # the oldest
+        compiled = _compiled[full_key] = _compile(values, build)
+    params = list(compiled.params)
+    for position, index in compiled.slots:
+        params[position] = values[index]
+    sql = compiled.sql_parts[0]
+    for index, part in zip(compiled.inline_order, compiled.sql_parts[1:], strict=True):
+        sql += str(int(values[index].value)) + part
+    compiler = copy.copy(compiled.compiler)
+    compiler.as_sql = lambda *args, **kwargs: (sql, params)
+    queryset = compiled.queryset._chain()
+    queryset.query.get_compiler = lambda *args, **kwargs: compiler
+    return list(queryset)
+
+
+def _compile(values: Sequence, build: Callable[..., QuerySet]) -> _Compiled:
+    placeholders = [
+        Inline(next(_inline_numbers))
+        if isinstance(v, Inline)
+        else next(_numbers)
+        if isinstance(v, int)
+        else next(_texts)
+        for v in values
+    ]
+    queryset = build(*(p.value if isinstance(p, Inline) else p for p in placeholders))
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    slots = tuple(
+        (position, placeholders.index(param))
+        for position, param in enumerate(params)
+        if not isinstance(param, bool) and param in placeholders
+    )
+    inline = {str(p.value): i for i, p in enumerate(placeholders) if isinstance(p, Inline)}
+    parts = re.split(r"\b(" + "|".join(inline) + r")\b", sql) if inline else [sql]
+    # A number may go unused (a superuser's id, where no membership is
+    # checked); a text or an inline number that does not reach the SQL as it
+    # is was transformed on the way, and must be part of the key instead.
+    found = {index for _, index in slots} | {inline[n] for n in parts[1::2]}
+    lost = [i for i, p in enumerate(placeholders) if i not in found and not isinstance(p, int)]
+    if lost:
+        raise ValueError(f"Values {lost} of a prepared query do not reach its SQL as they are.")
+    return _Compiled(
+        queryset,
+        compiler,
+        tuple(parts[0::2]),
+        tuple(inline[n] for n in parts[1::2]),
+        tuple(params),
+        slots,
+    )
 
 
 class PreparedQuery:
+    """A query with one fixed builder: ``PreparedQuery(build)(*values, **variant)``
+    runs ``build(*values, **variant)``, compiled once per variant."""
+
     def __init__(self, build: Callable[..., QuerySet]):
         self._build = build
-        self._compiled: dict[tuple, _Compiled] = {}
 
     def __call__(self, *values, **variant) -> list:
-        key = (connections[DEFAULT_DB_ALIAS].vendor, tuple(map(type, values)), *variant.items())
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = self._compile(values, variant)
-        params = list(compiled.params)
-        for position, index in compiled.slots:
-            params[position] = values[index]
-        compiler = copy.copy(compiled.compiler)
-        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
-        queryset = compiled.queryset._chain()
-        queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        return list(queryset)
-
-    def _compile(self, values: tuple, variant: dict) -> _Compiled:
-        placeholders = [next(_numbers) if isinstance(v, int) else next(_texts) for v in values]
-        queryset = self._build(*placeholders, **variant)
-        compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
-        slots = tuple(
-            (position, placeholders.index(param))
-            for position, param in enumerate(params)
-            if param in placeholders and not isinstance(param, bool)
-        )
-        missing = set(range(len(values))) - {index for _, index in slots}
-        if missing:
-            raise ValueError(
-                f"Placeholders {sorted(missing)} of a prepared query are not plain "
-                "SQL parameters; pass those values as variants instead."
-            )
-        return _Compiled(queryset, compiler, sql, tuple(params), slots)
+        key = (id(self), *sorted(variant.items()))
+        return fetch(key, values, lambda *placeholders: self._build(*placeholders, **variant))
 
 
 def stand_in_user(pk: int, *, superuser: bool):
@@ -90,3 +139,15 @@ def padded(ids: list[int]) -> list[int]:
     an ``IN (...)`` query is compiled for a few lengths rather than for each."""
     size = 1 << max(len(ids) - 1, 0).bit_length()
     return [*ids, *[ids[-1]] * (size - len(ids))]
+
+
+class _RowCount(Func):
+    template = "COUNT(*)"
+    output_field = IntegerField()
+    contains_aggregate = False  # so Django adds no GROUP BY
+
+
+def count_rows(rows: QuerySet) -> QuerySet:
+    """``rows.count()`` as a one-row queryset, ``SELECT COUNT(*) FROM ...``,
+    so that it can be prepared."""
+    return rows.order_by().values_list(_RowCount())

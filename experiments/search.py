@@ -231,20 +231,32 @@ def like_pattern(term: Term) -> str:
     return "%" + "%".join(words) + "%"
 
 
-def search_filter(text: str, fields: Mapping[str, FieldMatcher]) -> Q:
-    """The condition a search puts on rows; an unknown field is a parse error."""
+def search_terms(text: str, fields: Mapping[str, FieldMatcher]) -> list[tuple[str | None, str]]:
+    """``(field, LIKE pattern)`` for each term of a search (``None``: any field);
+    an unknown field is a parse error."""
     if not text or not text.strip():
-        return Q()
+        return []
+    terms = [(term.field, like_pattern(term)) for term in parse_search(text)]
+    for field, _ in terms:
+        if field is not None and field not in fields:
+            raise SearchParseError(text, f"'{field}' is not a valid field")
+    return terms
+
+
+def terms_filter(terms: list[tuple[str | None, str]], fields: Mapping[str, FieldMatcher]) -> Q:
+    """The condition ``search_terms`` put on rows: every term matches."""
     condition = Q()
-    for term in parse_search(text):
-        pattern = like_pattern(term)
-        if term.field is None:
+    for field, pattern in terms:
+        if field is None:
             any_field = Q()
             for matcher in fields.values():
                 any_field |= matcher(pattern)
             condition &= any_field
-        elif term.field in fields:
-            condition &= fields[term.field](pattern)
         else:
-            raise SearchParseError(text, f"'{term.field}' is not a valid field")
+            condition &= fields[field](pattern)
     return condition
+
+
+def search_filter(text: str, fields: Mapping[str, FieldMatcher]) -> Q:
+    """The condition a search puts on rows; an unknown field is a parse error."""
+    return terms_filter(search_terms(text, fields), fields)

@@ -35,7 +35,7 @@ def auth_login(request):
         raise UserPasswordError("Password authentication failed.")
     if user.password_expires_on is not None and user.password_expires_on < timezone.now():
         raise UserPasswordError("Password expired.")
-    login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request._request, user)
     return Response({"username": user.username, "status": "Login successful"})
 
 

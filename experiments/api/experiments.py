@@ -13,9 +13,8 @@ from experiments.errors import NotFoundError
 from experiments.models import Experiment
 from experiments.prepared import PreparedQuery, stand_in_user
 
-from .listing import RESOURCE_SORTS, in_requested_group, named_resource_search, search, sort
+from .listing import RESOURCE_SORTS, PreparedList, named_resource_search
 from .lookups import get_or_404
-from .paging import paged
 from .parsing import Field, id_list, integer, name, nullable, parse_body, text
 from .shapes.common import resource_ref
 from .shapes.experiments import (
@@ -26,7 +25,15 @@ from .shapes.experiments import (
     prepare_new_experiment,
 )
 
-EXPERIMENT_SEARCH = named_resource_search(Experiment)
+EXPERIMENT_LIST = PreparedList(
+    route="experiments",
+    visible=Experiment.objects.visible_to,
+    rows=experiment_rows,
+    search_fields=named_resource_search(Experiment),
+    sorts=RESOURCE_SORTS,
+    shape=experiment_shape,
+    prepare=prepare_experiments,
+)
 IDS_BODY = {"ids": Field(id_list, required=True)}
 # The fields a PUT replaces; a POST adds the group. Drafts parse the same fields.
 EXPERIMENT_DEFINITION = {
@@ -38,8 +45,9 @@ NEW_EXPERIMENT = {"group": Field(integer, required=True), **EXPERIMENT_DEFINITIO
 
 
 EXPERIMENT_BY_ID = PreparedQuery(
-    lambda user_id, pk, superuser: experiment_rows(stand_in_user(user_id, superuser=superuser))
-    .filter(pk=pk)
+    lambda user_id, pk, superuser: experiment_rows(
+        stand_in_user(user_id, superuser=superuser)
+    ).filter(pk=pk)
 )
 
 
@@ -63,18 +71,7 @@ def visible_experiment(request, pk: int) -> Experiment:
 def experiment_collection(request):
     if request.method == "POST":
         return experiment_create(request)
-    rows = search(request, experiment_rows(request.user), EXPERIMENT_SEARCH)
-    rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
-    return Response(
-        paged(
-            request,
-            rows,
-            route="experiments",
-            shape=experiment_shape,
-            prepare=prepare_experiments,
-            ids_first=True,
-        )
-    )
+    return Response(EXPERIMENT_LIST.page(request))
 
 
 def experiment_create(request):

@@ -2,18 +2,31 @@
 
 rows = search(request, Experiment.objects.visible_to(user), RESOURCE_SEARCH)
 rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
+
+The busiest lists are a ``PreparedList`` instead: the same steps, compiled once
+per shape of request.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from django.db.models import F, QuerySet
 
 from experiments.errors import NotFoundError
 from experiments.models import Group
-from experiments.search import FieldMatcher, search_filter, tag_field, text_field
+from experiments.prepared import Inline, PreparedQuery, count_rows, fetch, stand_in_user
+from experiments.search import (
+    FieldMatcher,
+    search_filter,
+    search_terms,
+    tag_field,
+    terms_filter,
+    text_field,
+)
 
 from .errors import SortParameterValidationError
+from .paging import envelope, page_window
 from .parsing import query_bool, query_int
 
 # sortBy values of queues, experiments, entrypoints, plugins, parameter types, models.
@@ -42,26 +55,114 @@ def search(request, rows: QuerySet, fields: Mapping[str, FieldMatcher]) -> Query
 
 def in_requested_group(request, rows: QuerySet) -> QuerySet:
     """Applies ``groupId``; a group the user cannot read is not found."""
+    group_id = requested_group(request)
+    return rows if group_id is None else rows.filter(group_id=group_id)
+
+
+_READABLE_GROUP = PreparedQuery(
+    lambda user_id, pk, superuser: (
+        Group.objects.readable_by(stand_in_user(user_id, superuser=superuser))
+        .filter(pk=pk)
+        .values_list("pk")
+    )
+)
+
+
+def requested_group(request) -> int | None:
+    """The ``groupId`` of a request, if any; a group the user cannot read is not found."""
     group_id = query_int(request, "groupId", default=None)
     if group_id is None:
-        return rows
-    if not Group.objects.readable_by(request.user).filter(pk=group_id).exists():
+        return None
+    user = request.user
+    if not _READABLE_GROUP(user.pk, group_id, superuser=user.is_superuser):
         raise NotFoundError("group", field="groupId", id=group_id)
-    return rows.filter(group_id=group_id)
+    return group_id
 
 
 def sort(request, rows: QuerySet, fields: Mapping[str, str]) -> QuerySet:
     """Applies ``sortBy`` and ``descending``; unsorted lists keep id order."""
+    return ordered(rows, fields, *requested_sort(request, fields))
+
+
+def requested_sort(request, fields: Mapping[str, str]) -> tuple[str, bool]:
+    """``sortBy`` (one of ``fields``, or empty) and ``descending`` of a request."""
     sort_by = request.query_params.get("sortBy", "")
     descending = query_bool(request, "descending")
-    if not sort_by:
-        return rows.order_by("id")
-    if sort_by not in fields:
+    if sort_by and sort_by not in fields:
         raise SortParameterValidationError(
             f"The sortBy value {sort_by!r} is not valid; use one of {', '.join(fields)}.",
             detail={"sort_by": sort_by, "valid": list(fields)},
         )
+    return sort_by, descending
+
+
+def ordered(rows: QuerySet, fields: Mapping[str, str], sort_by: str, descending: bool):
+    if not sort_by:
+        return rows.order_by("id")
     column = F(fields[sort_by])
     if descending:
         return rows.order_by(column.desc(nulls_last=True), "-id")
     return rows.order_by(column.asc(nulls_first=True), "id")
+
+
+@dataclass(frozen=True)
+class PreparedList:
+    """A list endpoint (search, ``groupId``, sort, paging) whose queries are
+    compiled once per shape of request (its search fields, sort, whether it
+    names a group) and after that only run with the request's values: the
+    count, then the page's rows (their ids picked first, then joined to what
+    ``shape`` reads), then what ``prepare`` loads for the whole page.
+
+    ``visible(user)`` gives the rows a user may read, ``rows(user)`` the same
+    rows with what ``shape`` reads. ``scope`` names equality filters a caller
+    adds per request (``experiment_id``, say)."""
+
+    route: str
+    visible: Callable[..., QuerySet]
+    rows: Callable[..., QuerySet]
+    search_fields: Mapping[str, FieldMatcher]
+    sorts: Mapping[str, str]
+    shape: Callable[..., dict]
+    prepare: Callable[[list], None] | None = None
+    by_group: bool = True
+
+    def page(self, request, *, route: str | None = None, **scope: int) -> dict:
+        user = request.user
+        text = unquote(request.query_params.get("search", ""))
+        terms = search_terms(text, self.search_fields)
+        group_id = requested_group(request) if self.by_group else None
+        sort_by, descending = requested_sort(request, self.sorts)
+        index, page_length = page_window(request)
+        fields = tuple(field for field, _ in terms)
+        values = [user.pk, *scope.values(), *(pattern for _, pattern in terms)]
+        if group_id is not None:
+            values.append(group_id)
+
+        def filtered(user_id, *rest) -> QuerySet:
+            actor = stand_in_user(user_id, superuser=user.is_superuser)
+            rows = self.visible(actor).filter(**dict(zip(scope, rest, strict=False)))
+            rest = rest[len(scope) :]
+            patterns = rest[: len(fields)]
+            terms = list(zip(fields, patterns, strict=True))
+            rows = rows.filter(terms_filter(terms, self.search_fields))
+            return rows.filter(group_id=rest[len(fields)]) if group_id is not None else rows
+
+        def page_rows(*args) -> QuerySet:
+            *filter_values, offset, limit = args if page_length > 0 else (*args, None)
+            ids = ordered(filtered(*filter_values), self.sorts, sort_by, descending)
+            ids = ids[offset : offset + limit] if limit is not None else ids[offset:]
+            actor = stand_in_user(args[0], superuser=user.is_superuser)
+            rows = self.rows(actor).filter(pk__in=ids.values("pk"))
+            return ordered(rows, self.sorts, sort_by, descending)
+
+        key = (id(self), user.is_superuser, tuple(scope), fields, group_id is not None)
+        ((total,),) = fetch((*key, "count"), values, lambda *v: count_rows(filtered(*v)))
+        page = []
+        if index < total:
+            window = [Inline(index)] + ([Inline(page_length)] if page_length > 0 else [])
+            page_key = (*key, sort_by, descending, page_length > 0, "page")
+            page = fetch(page_key, values + window, page_rows)
+        if self.prepare is not None:
+            self.prepare(page)
+        data = [self.shape(row) for row in page]
+        return envelope(request, route or self.route, index, page_length, total, data)

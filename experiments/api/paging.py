@@ -40,10 +40,7 @@ def paged(
     ``ids_first`` picks the page's ids in a subquery and joins only those rows
     to what the shape reads; without it PostgreSQL joins every row of a wide
     select_related query before it sorts and skips to the page."""
-    index = query_int(request, "index", default=0, minimum=0)
-    page_length = query_int(
-        request, "pageLength", default=DEFAULT_PAGE_LENGTH, maximum=MAX_PAGE_LENGTH
-    )
+    index, page_length = page_window(request)
     total = rows.count()
     window = rows[index : index + page_length] if page_length > 0 else rows[index:]
     if ids_first:
@@ -51,19 +48,30 @@ def paged(
     page = list(window)
     if prepare is not None:
         prepare(page)
+    return envelope(request, route, index, page_length, total, [shape(row) for row in page])
+
+
+def page_window(request) -> tuple[int, int]:
+    """``index`` and ``pageLength`` of a list request."""
+    index = query_int(request, "index", default=0, minimum=0)
+    page_length = query_int(
+        request, "pageLength", default=DEFAULT_PAGE_LENGTH, maximum=MAX_PAGE_LENGTH
+    )
+    return index, page_length
+
+
+def envelope(request, route: str, index: int, page_length: int, total: int, data: list) -> dict:
     has_next = page_length > 0 and total > index + page_length
-    envelope = {
+    page = {
         "index": index,
         "isComplete": not has_next,
         "totalNumResults": total,
         "first": page_url(request, route, index=0, page_length=page_length),
-        "data": [shape(row) for row in page],
+        "data": data,
     }
     if index > 0:
         previous = max(index - page_length, 0) if page_length > 0 else 0
-        envelope["prev"] = page_url(request, route, index=previous, page_length=page_length)
+        page["prev"] = page_url(request, route, index=previous, page_length=page_length)
     if has_next:
-        envelope["next"] = page_url(
-            request, route, index=index + page_length, page_length=page_length
-        )
-    return envelope
+        page["next"] = page_url(request, route, index=index + page_length, page_length=page_length)
+    return page

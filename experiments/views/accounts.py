@@ -56,7 +56,7 @@ def account_register(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error, fields={"password": "password1"})
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)
             messages.success(
                 request, f"Welcome, {user.username}. You are a member of the public group."
             )

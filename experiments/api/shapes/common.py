@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, QuerySet, Value
 
-from experiments.prepared import PreparedQuery, padded
 from experiments.models import (
     Draft,
     Entrypoint,
@@ -20,6 +19,7 @@ from experiments.models import (
     Tag,
     User,
 )
+from experiments.prepared import PreparedQuery, padded
 
 API_ROOT = "/api/v1"
 
