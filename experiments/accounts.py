@@ -141,5 +141,5 @@ class UserBackend(ModelBackend):
             pk = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        found = _USER_BY_ID(pk)
-        return found[0] if found and self.user_can_authenticate(found[0]) else None
+        user = _USER_BY_ID.first(pk)
+        return user if self.user_can_authenticate(user) else None

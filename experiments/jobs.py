@@ -37,7 +37,18 @@ from django.utils.dateparse import parse_datetime
 from .engine.sections import ParameterCoercionError, coerce_parameter
 from .engine.timeouts import parse_timeout
 from .errors import InvalidInputError, NotAllowedError, NotFoundError, WorkflowInvalidError
-from .models import Artifact, Experiment, Job, JobLog, JobMetric, PluginTask, Snapshot
+from .models import (
+    Artifact,
+    Entrypoint,
+    Experiment,
+    Job,
+    JobLog,
+    JobMetric,
+    PluginTask,
+    Queue,
+    Snapshot,
+)
+from .prepared import PreparedQuery
 from .workflows import plugin_snapshots, snapshot_description
 
 METRIC_NAME = re.compile(r"^([A-Za-z]|[A-Za-z_][A-Za-z0-9_]+)$")
@@ -60,6 +71,20 @@ STATUS_TRANSITIONS = {
 # Submitting
 
 
+_ATTACHED_ENTRYPOINT = PreparedQuery(
+    lambda experiment_id, pk: (
+        Entrypoint.objects.alive()
+        .select_related("group", "snapshot")
+        .filter(experiments=experiment_id, pk=pk)
+    )
+)
+_ATTACHED_QUEUE = PreparedQuery(
+    lambda entrypoint_id, pk: (
+        Queue.objects.alive().select_related("group").filter(entrypoints=entrypoint_id, pk=pk)
+    )
+)
+
+
 @transaction.atomic
 def submit_job(
     *,
@@ -79,19 +104,14 @@ def submit_job(
         raise NotFoundError("experiment", id=experiment.pk)
     if not may_edit:
         raise NotAllowedError("You may read this experiment but not run jobs in it.")
-    entrypoint = (
-        experiment.entrypoints.alive()
-        .select_related("group", "snapshot")
-        .filter(pk=entrypoint_id)
-        .first()
-    )
+    entrypoint = _ATTACHED_ENTRYPOINT.first(experiment.pk, entrypoint_id)
     if entrypoint is None:
         raise InvalidInputError(
             f"The entrypoint {_entrypoint_label(user, entrypoint_id)} is not attached to the "
             f"experiment {experiment.name!r}.",
             field="entrypoint",
         )
-    queue = entrypoint.queues.alive().select_related("group").filter(pk=queue_id).first()
+    queue = _ATTACHED_QUEUE.first(entrypoint.pk, queue_id)
     if queue is None:
         raise InvalidInputError(
             f"The queue {_queue_label(user, queue_id)} is not attached to the entrypoint "
@@ -165,15 +185,11 @@ def _enqueue(job_id: int, queue_name: str) -> None:
 
 
 def _entrypoint_label(user, entrypoint_id) -> str:
-    from .models import Entrypoint
-
     found = Entrypoint.objects.visible_to(user).filter(pk=entrypoint_id).first()
     return f"{found.name!r} (id {found.pk})" if found else f"with id {entrypoint_id}"
 
 
 def _queue_label(user, queue_id) -> str:
-    from .models import Queue
-
     found = Queue.objects.visible_to(user).filter(pk=queue_id).first()
     return f"{found.name!r} (id {found.pk})" if found else f"with id {queue_id}"
 
@@ -356,6 +372,8 @@ def _file_of_task(plugin: Mapping[str, Any], task: PluginTask) -> str:
 def _artifact_tasks(plugins: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The artifact handler classes the artifact plugins register, with their task ids."""
     file_ids = [f["id"] for p in plugins for f in p["files"]]
+    if not file_ids:
+        return []
     task_ids = {
         (t.file_id, t.name): t.pk
         for t in PluginTask.objects.filter(

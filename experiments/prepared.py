@@ -125,6 +125,11 @@ class PreparedQuery:
         key = (id(self), *sorted(variant.items()))
         return fetch(key, values, lambda *placeholders: self._build(*placeholders, **variant))
 
+    def first(self, *values, **variant):
+        """The first row, or None."""
+        rows = self(*values, **variant)
+        return rows[0] if rows else None
+
 
 def stand_in_user(pk: int, *, superuser: bool):
     """A user holding only what permission filters read: its id and whether it

@@ -37,6 +37,8 @@ def plugin_snapshots(snapshot_ids: Iterable[int]) -> list[dict[str, Any]]:
     Two queries, however many plugins and files.
     """
     snapshot_ids = list(snapshot_ids)
+    if not snapshot_ids:
+        return []
     plugins = Snapshot.objects.filter(pk__in=snapshot_ids, resource_type="plugin").in_bulk()
     file_ids = [
         f["snapshotId"]

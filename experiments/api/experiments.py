@@ -52,10 +52,9 @@ EXPERIMENT_BY_ID = PreparedQuery(
 
 
 def experiment_response(request, pk: int) -> Response:
-    found = EXPERIMENT_BY_ID(request.user.pk, pk, superuser=request.user.is_superuser)
-    if not found:
+    experiment = EXPERIMENT_BY_ID.first(request.user.pk, pk, superuser=request.user.is_superuser)
+    if experiment is None:
         raise NotFoundError("experiment", id=pk)
-    experiment = found[0]
     prepare_experiments([experiment])
     return Response(experiment_shape(experiment))
 

@@ -13,7 +13,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from experiments.definitions import delete_resource
-from experiments.errors import DomainError, NotAllowedError
+from experiments.errors import DomainError, NotAllowedError, NotFoundError
 from experiments.jobs import (
     SEVERITIES,
     append_logs,
@@ -24,6 +24,7 @@ from experiments.jobs import (
     submit_job,
 )
 from experiments.models import Experiment, Job, JobLog, JobMetric
+from experiments.prepared import PreparedQuery, stand_in_user
 from experiments.search import tag_field, text_field
 
 from .errors import FieldErrors
@@ -171,12 +172,23 @@ def job_response(request, pk: int) -> Response:
 # Jobs of an experiment ----------------------------------------------------------------
 
 
+_VISIBLE_EXPERIMENT = PreparedQuery(
+    lambda user_id, pk, superuser: (
+        Experiment.objects.visible_to(stand_in_user(user_id, superuser=superuser))
+        .select_related("group")
+        .filter(pk=pk)
+    )
+)
+
+
 @api_view(["GET", "POST"])
 def experiment_jobs(request, pk: int):
     if request.method == "POST":
         body = parse_body(request, NEW_JOB)
-        experiments = Experiment.objects.visible_to(request.user).select_related("group")
-        experiment = get_or_404(experiments, pk, "experiment")
+        user = request.user
+        experiment = _VISIBLE_EXPERIMENT.first(user.pk, pk, superuser=user.is_superuser)
+        if experiment is None:
+            raise NotFoundError("experiment", id=pk)
         job = submit_job(
             user=request.user,
             experiment=experiment,

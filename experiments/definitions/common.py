@@ -25,6 +25,7 @@ from ..models import (
     Resource,
 )
 from ..models.resources import NamedResource
+from ..prepared import PreparedQuery
 
 READABLE_TYPE_NAMES = {
     Queue: "queue",
@@ -49,18 +50,22 @@ def clean_name(name: str | None, *, field: str = "name") -> str:
     return name
 
 
+_GROUP = PreparedQuery(lambda pk: Group.objects.filter(pk=pk))
+_MEMBERSHIP_WITH_GROUP = PreparedQuery(
+    lambda group_id, user_id: GroupMembership.objects.select_related("group").filter(
+        group_id=group_id, user_id=user_id
+    )
+)
+
+
 def writable_group(user, group_id: int) -> Group:
     """The group, if the user may create resources in it (one query for a member)."""
     if user.is_superuser:
-        group = Group.objects.filter(pk=group_id).first()
+        group = _GROUP.first(group_id)
         if group is None:
             raise NotFoundError("group", field="group", id=group_id)
         return group
-    membership = (
-        GroupMembership.objects.select_related("group")
-        .filter(group_id=group_id, user_id=user.pk)
-        .first()
-    )
+    membership = _MEMBERSHIP_WITH_GROUP.first(group_id, user.pk)
     if membership is None:  # not a member: the group is not readable either
         raise NotFoundError("group", field="group", id=group_id)
     if not membership.write:
@@ -81,6 +86,8 @@ def require_edit(user, resource: Resource) -> None:
 def visible_by_ids(model, user, ids: Iterable[int], *, field: str) -> list:
     """The resources with these ids, in the given order, all visible to the user."""
     ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
     for value in ids:
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInputError(f"{value!r} is not a valid id.", field=field)

@@ -34,7 +34,7 @@ def create_experiment(
     save_named(experiment)  # a taken name fails the insert and is reported from there
     if entrypoints:
         experiment.entrypoints.add(*entrypoints)
-    experiment.record_snapshot(user=user)
+    experiment.record_snapshot(user=user, entrypoint_ids=[e.pk for e in entrypoints])
     return experiment
 
 

@@ -14,9 +14,7 @@ class Experiment(NamedResource):
     class Meta(NamedResource.Meta):
         pass
 
-    def snapshot_data(self) -> dict:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "entrypoints": [e.pk for e in self.entrypoints.all()],
-        }
+    def snapshot_data(self, *, entrypoint_ids: list[int] | None = None) -> dict:
+        if entrypoint_ids is None:
+            entrypoint_ids = [e.pk for e in self.entrypoints.all()]
+        return {"name": self.name, "description": self.description, "entrypoints": entrypoint_ids}

@@ -13,9 +13,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from experiments.prepared import PreparedQuery
+
 from .users import Group, GroupMembership, in_groups_where
 
 NAME_MAX_LENGTH = 255
+
+# (read, write) of a user's membership in a group: asked on every change.
+MEMBERSHIP_FLAGS = PreparedQuery(
+    lambda group_id, user_id: GroupMembership.objects.filter(
+        group_id=group_id, user_id=user_id
+    ).values_list("read", "write")
+)
 
 
 class Snapshot(models.Model):
@@ -114,16 +123,17 @@ class Resource(models.Model):
         abstract = True
         ordering = ["id"]
 
-    def snapshot_data(self) -> dict:
-        """The definition fields a snapshot keeps (camelCase, as the API shows them)."""
+    def snapshot_data(self, **known) -> dict:
+        """The definition fields a snapshot keeps (camelCase, as the API shows
+        them). ``known`` holds parts the caller has at hand, saving a query."""
         raise NotImplementedError
 
-    def record_snapshot(self, *, user) -> Snapshot:
+    def record_snapshot(self, *, user, **known) -> Snapshot:
         snapshot = Snapshot.objects.create(
             resource_type=self.resource_type,
             resource_id=self.pk,
             user=user,
-            data=self.snapshot_data(),
+            data=self.snapshot_data(**known),
         )
         self.snapshot = snapshot
         self.last_modified_on = snapshot.created_on
@@ -143,12 +153,8 @@ class Resource(models.Model):
             return False, False
         if user.is_superuser:
             return True, True
-        flags = (
-            GroupMembership.objects.filter(group_id=self.group_id, user_id=user.pk)
-            .values_list("read", "write")
-            .first()
-        )
-        return (bool(flags[0]), bool(flags[1])) if flags else (False, False)
+        found = MEMBERSHIP_FLAGS(self.group_id, user.pk)
+        return (bool(found[0][0]), bool(found[0][1])) if found else (False, False)
 
     def can_read(self, user) -> bool:
         return self.access_of(user)[0]
