@@ -72,6 +72,7 @@ def fetch(key: Hashable, values: Sequence, build: Callable[..., QuerySet]) -> li
     for index, part in zip(compiled.inline_order, compiled.sql_parts[1:], strict=True):
         sql += str(int(values[index].value)) + part
     compiler = copy.copy(compiled.compiler)
+    compiler.connection = connections[compiler.using]  # this thread's
     compiler.as_sql = lambda *args, **kwargs: (sql, params)
     queryset = compiled.queryset._chain()
     queryset.query.get_compiler = lambda *args, **kwargs: compiler
