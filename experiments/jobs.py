@@ -49,6 +49,7 @@ from .models import (
     Snapshot,
 )
 from .prepared import PreparedQuery
+from .task_backends import backend_kind
 from .workflows import plugin_snapshots, snapshot_description
 
 METRIC_NAME = re.compile(r"^([A-Za-z]|[A-Za-z_][A-Za-z0-9_]+)$")
@@ -159,7 +160,12 @@ def submit_job(
         },
     )
     job.record_snapshot(user=user)
-    transaction.on_commit(partial(_enqueue, job.pk, queue.name))
+    if backend_kind() == "db":
+        # The task row commits with the job: one transaction, and no job
+        # left without its task if the process dies in between.
+        _enqueue(job.pk, queue.name)
+    else:  # a worker on Redis must not look for the job before it is saved
+        transaction.on_commit(partial(_enqueue, job.pk, queue.name))
     return job
 
 

@@ -1,6 +1,7 @@
 """Rules every definition shares: names, groups, visibility, edit rights."""
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 
@@ -118,17 +119,30 @@ def save_named(resource, *, update_fields: list[str] | None = None) -> None:
         raise
 
 
+@contextmanager
+def taking_name(model, *, group: Group, name: str):
+    """The transaction creating a resource named ``name``: no check before the
+    insert (the unique constraint is the check), no savepoint around it. A
+    taken name fails the insert, rolls the whole transaction back and is
+    reported as taken, naming the resource that holds it."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        ensure_name_free(model, group=group, name=name)
+        raise
+
+
 def create_named(
     model, *, user, group_id: int, name: str, clean=clean_name, **fields
 ) -> NamedResource:
-    """Create a resource whose only rules are its name's: check the group, the
-    name (``clean``) and that it is free, save, record the first snapshot."""
+    """Create a resource whose only rules are its name's: check the group and
+    the name (``clean``), save, record the first snapshot."""
     group = writable_group(user, group_id)
     name = clean(name)
-    ensure_name_free(model, group=group, name=name)
-    resource = model(group=group, creator=user, name=name, **fields)
-    save_named(resource)
-    resource.record_snapshot(user=user)
+    with taking_name(model, group=group, name=name):
+        resource = model.objects.create(group=group, creator=user, name=name, **fields)
+        resource.record_snapshot(user=user)
     return resource
 
 

@@ -13,12 +13,12 @@ from .common import (
     ensure_name_free,
     require_edit,
     save_named,
+    taking_name,
     visible_by_ids,
     writable_group,
 )
 
 
-@transaction.atomic
 def create_experiment(
     *,
     user,
@@ -30,11 +30,13 @@ def create_experiment(
     group = writable_group(user, group_id)
     name = clean_name(name)
     entrypoints = visible_by_ids(Entrypoint, user, entrypoint_ids, field="entrypoints")
-    experiment = Experiment(group=group, creator=user, name=name, description=description)
-    save_named(experiment)  # a taken name fails the insert and is reported from there
-    if entrypoints:
-        experiment.entrypoints.add(*entrypoints)
-    experiment.record_snapshot(user=user, entrypoint_ids=[e.pk for e in entrypoints])
+    with taking_name(Experiment, group=group, name=name):
+        experiment = Experiment.objects.create(
+            group=group, creator=user, name=name, description=description
+        )
+        if entrypoints:
+            experiment.entrypoints.add(*entrypoints)
+        experiment.record_snapshot(user=user, entrypoint_ids=[e.pk for e in entrypoints])
     return experiment
 
 

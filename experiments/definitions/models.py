@@ -12,7 +12,6 @@ from ..models import Artifact, MLModel, ModelVersion
 from .common import create_named, require_edit, update_named
 
 
-@transaction.atomic
 def create_model(*, user, group_id: int, name: str, description: str | None = None) -> MLModel:
     return create_named(MLModel, user=user, group_id=group_id, name=name, description=description)
 

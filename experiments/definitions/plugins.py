@@ -69,7 +69,6 @@ def _clean_type_name(name: str | None) -> str:
     return name
 
 
-@transaction.atomic
 def create_parameter_type(
     *, user, group_id: int, name: str, description: str | None = None, structure=None
 ) -> PluginParameterType:
@@ -112,7 +111,6 @@ def _clean_plugin_name(name: str | None) -> str:
     return clean_identifier(name, what="plugin name", field="name")
 
 
-@transaction.atomic
 def create_plugin(*, user, group_id: int, name: str, description: str | None = None) -> Plugin:
     return create_named(
         Plugin,

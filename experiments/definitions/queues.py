@@ -6,7 +6,6 @@ from ..models import Queue
 from .common import create_named, update_named
 
 
-@transaction.atomic
 def create_queue(*, user, group_id: int, name: str, description: str | None = None) -> Queue:
     return create_named(Queue, user=user, group_id=group_id, name=name, description=description)
 

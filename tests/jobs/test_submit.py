@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from experiments import definitions
 from experiments.errors import InvalidInputError, NotAllowedError, NotFoundError
@@ -48,7 +49,11 @@ def test_values_are_stored_as_strings_for_every_parameter_with_defaults_filled_i
     }
     assert job.timeout == "24h"
     assert job.snapshots().count() == 1
-    assert len(callbacks) == 1  # queued only once the transaction commits
+    # On the database backend the task row is written in the job's own
+    # transaction (they commit together), not after it.
+    assert callbacks == []
+    task = DBTaskResult.objects.get()
+    assert (task.status, task.args_kwargs["args"]) == ("READY", [job.pk])
 
 
 @pytest.mark.parametrize(
