@@ -99,10 +99,16 @@ def _compile(values: Sequence, build: Callable[..., QuerySet]) -> _Compiled:
     inline = {str(p.value): i for i, p in enumerate(placeholders) if isinstance(p, Inline)}
     parts = re.split(r"\b(" + "|".join(inline) + r")\b", sql) if inline else [sql]
     # A number may go unused (a superuser's id, where no membership is
-    # checked); a text or an inline number that does not reach the SQL as it
-    # is was transformed on the way, and must be part of the key instead.
+    # checked). A text or an inline number that does not reach the SQL as it
+    # is, or a number that reaches it changed (written into the SQL, turned
+    # into text), was transformed on the way: it must be part of the key.
     found = {index for _, index in slots} | {inline[n] for n in parts[1::2]}
-    lost = [i for i, p in enumerate(placeholders) if i not in found and not isinstance(p, int)]
+    texts = [sql, *map(str, params)]
+    lost = [
+        i
+        for i, p in enumerate(placeholders)
+        if i not in found and (not isinstance(p, int) or any(str(p) in t for t in texts))
+    ]
     if lost:
         raise ValueError(f"Values {lost} of a prepared query do not reach its SQL as they are.")
     return _Compiled(

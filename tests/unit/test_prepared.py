@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
@@ -94,10 +95,18 @@ def test_count_rows_counts_without_grouping(two_groups):
     assert count(-5) == [(0,)]
 
 
-def test_a_text_value_the_query_transforms_is_refused(db):
-    transformed = PreparedQuery(lambda text: Experiment.objects.filter(name__icontains=text))
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda text: Experiment.objects.filter(name__icontains=text),  # wrapped in %...%
+        lambda number: Experiment.objects.filter(name=number),  # turned into text
+        lambda number: Experiment.objects.filter(pk__gt=RawSQL(str(number), [])),  # into the SQL
+    ],
+)
+def test_a_value_the_query_transforms_is_refused(db, build):
+    value = "alpha" if "text" in build.__code__.co_varnames else 3
     with pytest.raises(ValueError, match="do not reach its SQL"):
-        transformed("alpha")
+        PreparedQuery(build)(value)
 
 
 def test_the_cache_is_bounded(db, monkeypatch):
