@@ -3,6 +3,7 @@ plugins they pin, and the experiment description each snapshot runs."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -25,9 +26,8 @@ from experiments.search import tag_field, text_field
 from experiments.workflows import entrypoint_description
 
 from .errors import ApiError
-from .listing import RESOURCE_SORTS, in_requested_group, search, sort
+from .listing import RESOURCE_SORTS, PreparedList
 from .lookups import get_or_404
-from .paging import paged
 from .parsing import (
     Field,
     id_list,
@@ -48,6 +48,7 @@ from .shapes.entrypoints import (
     issue_shape,
     live_queues,
     load_plugin_files,
+    prepare_entrypoints,
 )
 
 ENTRYPOINT_SEARCH = {
@@ -57,6 +58,15 @@ ENTRYPOINT_SEARCH = {
     "artifact_graph": text_field("artifact_graph"),
     "tag": tag_field(Entrypoint),
 }
+ENTRYPOINT_LIST = PreparedList(
+    route="entrypoints",
+    visible=Entrypoint.objects.visible_to,
+    rows=partial(entrypoint_rows, tags=False),
+    search_fields=ENTRYPOINT_SEARCH,
+    sorts=RESOURCE_SORTS,
+    shape=entrypoint_shape,
+    prepare=prepare_entrypoints,
+)
 
 PARAMETER = {
     "name": Field(text, required=True),
@@ -185,11 +195,7 @@ def _saved_or_validated(request, save, *, unsaved: tuple[str, ...]) -> Response:
 def entrypoint_collection(request):
     if request.method == "POST":
         return entrypoint_create(request)
-    rows = search(request, entrypoint_rows(request.user), ENTRYPOINT_SEARCH)
-    rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
-    return Response(
-        paged(request, rows, route="entrypoints", shape=entrypoint_shape, prepare=load_plugin_files)
-    )
+    return Response(ENTRYPOINT_LIST.page(request))
 
 
 def entrypoint_create(request):

@@ -5,6 +5,8 @@ cancelled under ``/jobs``; their logs, metrics, parameters and MLflow run.
 """
 
 import uuid
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -28,11 +30,12 @@ from experiments.prepared import PreparedQuery, stand_in_user
 from experiments.search import tag_field, text_field
 
 from .errors import FieldErrors
-from .listing import in_requested_group, search, sort
+from .listing import PreparedList, search, sort
 from .lookups import get_or_404
 from .paging import DEFAULT_PAGE_LENGTH, MAX_PAGE_LENGTH, page_url, paged
 from .parsing import Field, integer, list_of, nullable, one_of, parse_body, query_int, text
 from .shapes.artifacts import job_artifact_parameters as job_artifact_parameters_shape
+from .shapes.common import attach_tag_refs
 from .shapes.jobs import (
     job_rows,
     job_shape,
@@ -60,6 +63,17 @@ JOB_SORTS = {
     "entrypoint": "entrypoint__name",
     "queue": "queue__name",
 }
+JOB_LIST = PreparedList(
+    route="jobs",
+    visible=Job.objects.visible_to,
+    rows=partial(job_rows, tags=False),
+    search_fields=JOB_SEARCH,
+    sorts=JOB_SORTS,
+    shape=job_shape,
+    prepare=attach_tag_refs,
+)
+# An experiment's jobs: the same list, scoped by experiment_id, without groupId.
+EXPERIMENT_JOB_LIST = replace(JOB_LIST, by_group=False)
 LOG_SEARCH = {
     "severity": text_field("severity"),
     "message": text_field("message"),
@@ -201,12 +215,11 @@ def experiment_jobs(request, pk: int):
             entrypoint_snapshot_id=body["entrypointSnapshot"],
         )
         return Response(new_job_shape(job))
-    get_or_404(Experiment.objects.visible_to(request.user), pk, "experiment")
-    rows = search(request, job_rows(request.user).filter(experiment_id=pk), JOB_SEARCH)
-    rows = sort(request, rows, JOB_SORTS)
-    return Response(
-        paged(request, rows, route=f"experiments/{pk}/jobs", shape=job_shape, ids_first=True)
-    )
+    user = request.user
+    if _VISIBLE_EXPERIMENT.first(user.pk, pk, superuser=user.is_superuser) is None:
+        raise NotFoundError("experiment", id=pk)
+    page = EXPERIMENT_JOB_LIST.page(request, route=f"experiments/{pk}/jobs", experiment_id=pk)
+    return Response(page)
 
 
 @api_view(["GET", "DELETE"])
@@ -257,9 +270,7 @@ def experiment_metrics(request, pk: int):
 
 @api_view(["GET"])
 def job_collection(request):
-    rows = search(request, job_rows(request.user), JOB_SEARCH)
-    rows = sort(request, in_requested_group(request, rows), JOB_SORTS)
-    return Response(paged(request, rows, route="jobs", shape=job_shape, ids_first=True))
+    return Response(JOB_LIST.page(request))
 
 
 @api_view(["GET", "DELETE"])

@@ -1,5 +1,7 @@
 """Models: named series of versions, each made from an artifact."""
 
+from functools import partial
+
 from django.db.models import Q
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -15,13 +17,22 @@ from experiments.errors import NotFoundError
 from experiments.models import MLModel
 from experiments.search import text_field
 
-from .listing import RESOURCE_SORTS, in_requested_group, named_resource_search, search, sort
+from .listing import RESOURCE_SORTS, PreparedList, named_resource_search, search
 from .lookups import get_or_404
 from .paging import paged
 from .parsing import Field, integer, name, nullable, parse_body, text
+from .shapes.common import attach_tag_refs
 from .shapes.models import model_rows, model_shape, model_version_shape, version_rows
 
-MODEL_SEARCH = named_resource_search(MLModel)
+MODEL_LIST = PreparedList(
+    route="models",
+    visible=MLModel.objects.visible_to,
+    rows=partial(model_rows, tags=False),
+    search_fields=named_resource_search(MLModel),
+    sorts=RESOURCE_SORTS,
+    shape=model_shape,
+    prepare=attach_tag_refs,
+)
 VERSION_SEARCH = {
     "description": text_field("description"),
     # Versions carry no tags here, so a tag term matches none of them.
@@ -52,9 +63,7 @@ def model_collection(request):
             description=body["description"],
         )
         return model_response(request, model.pk)
-    rows = search(request, model_rows(request.user), MODEL_SEARCH)
-    rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
-    return Response(paged(request, rows, route="models", shape=model_shape))
+    return Response(MODEL_LIST.page(request))
 
 
 @api_view(["GET", "PUT", "DELETE"])

@@ -4,6 +4,8 @@ The builtin types (any, string, integer, number, boolean, null) are listed
 like the others but cannot be changed or deleted (403).
 """
 
+from functools import partial
+
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -14,15 +16,22 @@ from experiments.definitions import (
 )
 from experiments.models import PluginParameterType
 
-from .listing import RESOURCE_SORTS, in_requested_group, named_resource_search, search, sort
+from .listing import RESOURCE_SORTS, PreparedList, named_resource_search
 from .lookups import get_or_404
-from .paging import paged
 from .parsing import Field, integer, json_object, name, nullable, parse_body, text
+from .shapes.common import attach_tag_refs
 from .shapes.parameter_types import parameter_type_rows, parameter_type_shape
 
-PARAMETER_TYPE_SEARCH = named_resource_search(PluginParameterType)
-ROUTE = "pluginParameterTypes"
 WHAT = "plugin parameter type"
+PARAMETER_TYPE_LIST = PreparedList(
+    route="pluginParameterTypes",
+    visible=PluginParameterType.objects.visible_to,
+    rows=partial(parameter_type_rows, tags=False),
+    search_fields=named_resource_search(PluginParameterType),
+    sorts=RESOURCE_SORTS,
+    shape=parameter_type_shape,
+    prepare=attach_tag_refs,
+)
 # The fields a PUT replaces; a POST adds the group.
 DEFINITION = {
     "name": Field(name, required=True),
@@ -40,9 +49,7 @@ def parameter_type_response(request, pk: int) -> Response:
 def parameter_type_collection(request):
     if request.method == "POST":
         return parameter_type_create(request)
-    rows = search(request, parameter_type_rows(request.user), PARAMETER_TYPE_SEARCH)
-    rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
-    return Response(paged(request, rows, route=ROUTE, shape=parameter_type_shape))
+    return Response(PARAMETER_TYPE_LIST.page(request))
 
 
 def parameter_type_create(request):

@@ -4,6 +4,8 @@ Every change to a file makes a new snapshot of the file and of its plugin
 (definitions.plugins), so entrypoints pin exact code.
 """
 
+from functools import partial
+
 from django.db import transaction
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -20,7 +22,7 @@ from experiments.definitions import (
 from experiments.models import Plugin, PluginFile, PluginTask
 from experiments.search import tag_field, text_field
 
-from .listing import RESOURCE_SORTS, in_requested_group, named_resource_search, search, sort
+from .listing import RESOURCE_SORTS, PreparedList, named_resource_search, search, sort
 from .lookups import get_or_404
 from .paging import paged
 from .parsing import (
@@ -34,9 +36,18 @@ from .parsing import (
     parse_body,
     text,
 )
+from .shapes.common import attach_tag_refs
 from .shapes.plugins import plugin_file_rows, plugin_file_shape, plugin_rows, plugin_shape
 
-PLUGIN_SEARCH = named_resource_search(Plugin)
+PLUGIN_LIST = PreparedList(
+    route="plugins",
+    visible=Plugin.objects.visible_to,
+    rows=partial(plugin_rows, tags=False),
+    search_fields=named_resource_search(Plugin),
+    sorts=RESOURCE_SORTS,
+    shape=plugin_shape,
+    prepare=attach_tag_refs,
+)
 PLUGIN_FILE_SEARCH = {
     "filename": text_field("filename"),
     "description": text_field("description"),
@@ -114,9 +125,7 @@ def plugin_response(request, pk: int) -> Response:
 def plugin_collection(request):
     if request.method == "POST":
         return plugin_create(request)
-    rows = search(request, plugin_rows(request.user), PLUGIN_SEARCH)
-    rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
-    return Response(paged(request, rows, route="plugins", shape=plugin_shape))
+    return Response(PLUGIN_LIST.page(request))
 
 
 def plugin_create(request):

@@ -1,18 +1,28 @@
 """Queues: the named lanes workers listen on."""
 
+from functools import partial
+
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from experiments.definitions import create_queue, delete_resource, update_queue
 from experiments.models import Queue
 
-from .listing import RESOURCE_SORTS, in_requested_group, named_resource_search, search, sort
+from .listing import RESOURCE_SORTS, PreparedList, named_resource_search
 from .lookups import get_or_404
-from .paging import paged
 from .parsing import Field, integer, name, nullable, parse_body, text
+from .shapes.common import attach_tag_refs
 from .shapes.queues import queue_rows, queue_shape
 
-QUEUE_SEARCH = named_resource_search(Queue)
+QUEUE_LIST = PreparedList(
+    route="queues",
+    visible=Queue.objects.visible_to,
+    rows=partial(queue_rows, tags=False),
+    search_fields=named_resource_search(Queue),
+    sorts=RESOURCE_SORTS,
+    shape=queue_shape,
+    prepare=attach_tag_refs,
+)
 # The fields a PUT replaces; a POST adds the group. Drafts parse the same fields.
 QUEUE_DEFINITION = {"name": Field(name, required=True), "description": Field(nullable(text))}
 NEW_QUEUE = {"group": Field(integer, required=True), **QUEUE_DEFINITION}
@@ -26,9 +36,7 @@ def queue_response(request, pk: int) -> Response:
 def queue_collection(request):
     if request.method == "POST":
         return queue_create(request)
-    rows = search(request, queue_rows(request.user), QUEUE_SEARCH)
-    rows = sort(request, in_requested_group(request, rows), RESOURCE_SORTS)
-    return Response(paged(request, rows, route="queues", shape=queue_shape))
+    return Response(QUEUE_LIST.page(request))
 
 
 def queue_create(request):

@@ -34,8 +34,7 @@ def create_experiment(
         experiment = Experiment.objects.create(
             group=group, creator=user, name=name, description=description
         )
-        if entrypoints:
-            experiment.entrypoints.add(*entrypoints)
+        _link_entrypoints(experiment, entrypoints)
         experiment.record_snapshot(user=user, entrypoint_ids=[e.pk for e in entrypoints])
     return experiment
 
@@ -57,8 +56,8 @@ def update_experiment(
     )
     entrypoints = visible_by_ids(Entrypoint, user, entrypoint_ids, field="entrypoints")
     save_named(experiment, update_fields=["name", "description"])
-    experiment.entrypoints.set(entrypoints)
-    experiment.record_snapshot(user=user)
+    _link_entrypoints(experiment, entrypoints, replace=True)
+    experiment.record_snapshot(user=user, entrypoint_ids=[e.pk for e in entrypoints])
     return experiment
 
 
@@ -68,5 +67,18 @@ def set_experiment_entrypoints(
 ) -> None:
     require_edit(user, experiment)
     entrypoints = visible_by_ids(Entrypoint, user, entrypoint_ids, field="ids")
-    experiment.entrypoints.set(entrypoints)
-    experiment.record_snapshot(user=user)
+    _link_entrypoints(experiment, entrypoints, replace=True)
+    experiment.record_snapshot(user=user, entrypoint_ids=[e.pk for e in entrypoints])
+
+
+def _link_entrypoints(experiment: Experiment, entrypoints: list, *, replace: bool = False) -> None:
+    """Attach ``entrypoints`` in the given order (the link rows' ids keep it;
+    Django's ``add``/``set`` insert in set order), replacing any attached."""
+    links = Experiment.entrypoints.through.objects
+    if replace:
+        links.filter(experiment=experiment).delete()
+    links.bulk_create(
+        Experiment.entrypoints.through(experiment=experiment, entrypoint=e) for e in entrypoints
+    )
+    # As add/set do: a prefetched list of the old entrypoints is stale now.
+    getattr(experiment, "_prefetched_objects_cache", {}).pop("entrypoints", None)

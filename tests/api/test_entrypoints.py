@@ -4,7 +4,12 @@ from experiments.models import Entrypoint
 from tests.api.conftest import ENTRYPOINT_KEYS, ERROR_KEYS, REF_KEYS, send
 from tests.api.plugin_helpers import NAME_PARAMETER, TASK_GRAPH, image_type, plugin
 from tests.conftest import logged_in
-from tests.factories import EntrypointFactory, EntrypointParameterFactory, QueueFactory
+from tests.factories import (
+    EntrypointFactory,
+    EntrypointParameterFactory,
+    GroupFactory,
+    QueueFactory,
+)
 
 __all__ = ["image_type", "plugin"]  # fixtures
 
@@ -379,6 +384,28 @@ def test_search_entrypoints_by_task_graph(writer, team):
     assert [e["name"] for e in response.json()["data"]] == ["one"]
 
 
+def test_list_search_group_sort_and_paging(writer, team):
+    other = GroupFactory()
+    writer.memberships.create(group=other, read=True)
+    for name, graph in [("b", "uses: resnet"), ("a", "uses: resnet"), ("c", "uses: vgg")]:
+        EntrypointFactory(group=team, name=name, task_graph=graph)
+    EntrypointFactory(group=other, name="d", task_graph="uses: resnet")
+    client = logged_in(writer)
+    params = {"search": "task_graph:*resnet*", "groupId": team.pk, "sortBy": "name"}
+
+    descending = client.get(URL, {**params, "descending": "true", "pageLength": 1}).json()
+    everywhere = client.get(URL, {"search": "task_graph:*resnet*", "sortBy": "name"}).json()
+
+    assert descending["totalNumResults"] == 2
+    assert [e["name"] for e in descending["data"]] == ["b"]
+    assert descending["next"] == (
+        f"{URL}?index=1&pageLength=1&groupId={team.pk}&search=task_graph%3A%2Aresnet%2A"
+    )
+    assert [e["name"] for e in everywhere["data"]] == ["a", "b", "d"]
+    assert client.get(URL, {"sortBy": "taskGraph"}).status_code == 400
+    assert client.get(URL, {"groupId": GroupFactory().pk}).status_code == 404
+
+
 @pytest.mark.parametrize("count", [2, 12])
 def test_list_query_count_does_not_grow(
     writer, team, plugin, image_type, count, django_assert_num_queries
@@ -389,9 +416,10 @@ def test_list_query_count_does_not_grow(
         body = full_body(team, queue=queue, plugin=plugin, image_type=image_type)
         assert send(client, "POST", URL, {**body, "name": f"e{n}"}).status_code == 200
 
-    # user, count, rows, tags, parameters, artifact parameters, their
-    # outputs, pinned plugins, queues, then plugin file snapshots, tasks, types
-    with django_assert_num_queries(12):
+    # user, count, the page's ids, their rows, parameters, artifact parameters,
+    # their outputs, pinned plugins, queues, then tags, plugin file snapshots,
+    # tasks, types
+    with django_assert_num_queries(13):
         response = client.get(URL, {"pageLength": 100})
     assert len(response.json()["data"]) == count
     assert all(e["plugins"][0]["files"] for e in response.json()["data"])

@@ -340,6 +340,33 @@ def test_job_list_filters_by_group_and_hides_other_groups(flow, writer, team):
     assert send(client, "GET", f"/api/v1/jobs?groupId={elsewhere_group.pk}").status_code == 404
 
 
+def test_job_lists_sort_by_joined_names_and_an_experiments_list_ignores_group_id(
+    flow, writer, team
+):
+    other = GroupFactory()
+    writer.memberships.create(group=other, read=True, write=True)
+    later_queue = make_workflow(writer, team, queue_name="zz-queue")  # after flow's "queue-..."
+    elsewhere = make_workflow(writer, other)
+    last = later_queue.submit(writer, description="nightly run")
+    first = flow.submit(writer, values={"rate": "1"}, description="nightly run")
+    flow.submit(writer, values={"rate": "1"}, description="manual run")
+    elsewhere.submit(writer, description="nightly run")
+    client = logged_in(writer)
+    params = {"search": "description:nightly*", "sortBy": "queue", "descending": "true"}
+    unseen = GroupFactory()
+
+    in_team = client.get("/api/v1/jobs", {**params, "groupId": team.pk}).json()
+    in_experiment = client.get(jobs_url(flow), {**params, "groupId": unseen.pk})
+
+    assert [j["id"] for j in in_team["data"]] == [last.pk, first.pk]
+    assert in_experiment.status_code == 200
+    assert [j["id"] for j in in_experiment.json()["data"]] == [first.pk]
+    assert in_experiment.json()["first"] == (
+        f"{jobs_url(flow)}?index=0&pageLength=10&groupId={unseen.pk}"
+        "&search=description%3Anightly%2A"
+    )
+
+
 @pytest.mark.parametrize("count", [1, 6])
 def test_job_lists_query_count_does_not_grow(flow, writer, team, count, django_assert_num_queries):
     tag = Tag.objects.create(group=team, name="nightly", creator=writer)
@@ -348,11 +375,11 @@ def test_job_lists_query_count_does_not_grow(flow, writer, team, count, django_a
         job.tags.add(tag)
     client = logged_in(writer)
 
-    # user, count, rows, tags, artifacts
-    with django_assert_num_queries(5):
+    # user, count, the page's ids, their rows, artifacts, tags
+    with django_assert_num_queries(6):
         listed = client.get("/api/v1/jobs", {"pageLength": 100})
     # ... and the experiment's lookup
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         in_experiment = client.get(jobs_url(flow), {"pageLength": 100})
 
     assert len(listed.json()["data"]) == len(in_experiment.json()["data"]) == count

@@ -4,7 +4,7 @@ from experiments.models import PluginParameterType
 from tests.api.conftest import ERROR_KEYS, PAGE_KEYS, RESOURCE_KEYS, send
 from tests.api.plugin_helpers import builtin_types
 from tests.conftest import logged_in
-from tests.factories import PluginParameterTypeFactory
+from tests.factories import PluginParameterTypeFactory, UserFactory
 
 URL = "/api/v1/pluginParameterTypes"
 TYPE_KEYS = RESOURCE_KEYS | {"name", "description", "structure"}
@@ -123,13 +123,26 @@ def test_list_search_sort_and_paging(writer, team):
     assert client.get(URL, {"sortBy": "structure"}).status_code == 400
 
 
+def test_superuser_lists_every_groups_types(writer, team):
+    PluginParameterTypeFactory(group=team, name="image-mine")
+    PluginParameterTypeFactory(name="image-theirs")  # another group's
+    PluginParameterTypeFactory(group=team, name="table")
+    params = {"search": "name:image*", "sortBy": "name", "descending": "true"}
+
+    as_admin = logged_in(UserFactory(is_superuser=True)).get(URL, params).json()
+    as_writer = logged_in(writer).get(URL, params).json()
+
+    assert [t["name"] for t in as_admin["data"]] == ["image-theirs", "image-mine"]
+    assert [t["name"] for t in as_writer["data"]] == ["image-mine"]
+
+
 @pytest.mark.parametrize("count", [1, 9])
 def test_list_query_count_does_not_grow(writer, team, count, django_assert_num_queries):
     for n in range(count):
         PluginParameterTypeFactory(group=team, name=f"t{n}")
     client = logged_in(writer)
 
-    # user, count, rows, tags
-    with django_assert_num_queries(4):
+    # user, count, the page's ids, their rows, tags
+    with django_assert_num_queries(5):
         response = client.get(URL, {"pageLength": 100})
     assert len(response.json()["data"]) == count

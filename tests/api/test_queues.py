@@ -3,7 +3,7 @@ import pytest
 from experiments.models import Queue
 from tests.api.conftest import ERROR_KEYS, PAGE_KEYS, QUEUE_KEYS, send
 from tests.conftest import logged_in
-from tests.factories import QueueFactory
+from tests.factories import GroupFactory, QueueFactory
 
 URL = "/api/v1/queues"
 
@@ -92,6 +92,23 @@ def test_list_queues(reader, team):
         assert [q["id"] for q in page["data"]] == [queue.pk]
 
 
+def test_list_search_group_sort_and_paging_together(reader, team):
+    other = GroupFactory()
+    reader.memberships.create(group=other, read=True)
+    for name in ["gpu-a", "cpu-b", "gpu-c", "gpu-b"]:
+        QueueFactory(group=team, name=name)
+    QueueFactory(group=other, name="gpu-d")  # readable, but not in the group asked for
+    params = {"search": "name:gpu*", "groupId": team.pk, "sortBy": "name", "descending": "true"}
+
+    page = logged_in(reader).get(URL, {**params, "index": 1, "pageLength": 1}).json()
+
+    assert page["totalNumResults"] == 3
+    assert [q["name"] for q in page["data"]] == ["gpu-b"]
+    links = f"pageLength=1&groupId={team.pk}&search=name%3Agpu%2A"
+    assert page["prev"] == f"{URL}?index=0&{links}"
+    assert page["next"] == f"{URL}?index=2&{links}"
+
+
 @pytest.mark.parametrize("count", [3, 15])
 def test_list_query_count_does_not_grow(writer, team, count, django_assert_num_queries):
     for _ in range(count):
@@ -99,7 +116,7 @@ def test_list_query_count_does_not_grow(writer, team, count, django_assert_num_q
         queue.tags.create(group=team, name=f"t{queue.pk}", creator=writer)
     client = logged_in(writer)
 
-    # user, count, rows, tags
-    with django_assert_num_queries(4):
+    # user, count, the page's ids, their rows, tags
+    with django_assert_num_queries(5):
         response = client.get(URL, {"pageLength": 50})
     assert len(response.json()["data"]) == count

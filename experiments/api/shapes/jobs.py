@@ -11,11 +11,12 @@ from experiments.models import Artifact, Job, JobLog, JobMetric
 from .common import API_ROOT, group_ref, resource_fields, timestamp, with_resource_fields
 
 
-def job_rows(user) -> QuerySet[Job]:
-    """Jobs the user may read, with everything ``job_shape`` reads. The frozen
-    definition is left in the database: lists never show it."""
+def job_rows(user, *, tags: bool = True) -> QuerySet[Job]:
+    """Jobs the user may read, with everything ``job_shape`` reads (with
+    ``tags=False`` run ``attach_tag_refs`` on the fetched rows for their tags).
+    The frozen definition is left in the database: lists never show it."""
     return (
-        with_resource_fields(Job.objects.visible_to(user), user)
+        with_resource_fields(Job.objects.visible_to(user), user, tags=tags)
         .defer("definition")
         .select_related("experiment__group", "entrypoint__group", "queue__group")
         .annotate(entrypoint_snapshot_name=KeyTextTransform("name", "entrypoint_snapshot__data"))

@@ -21,9 +21,12 @@ def _tasks() -> Prefetch:
     )
 
 
-def plugin_rows(user) -> QuerySet[Plugin]:
+def plugin_rows(user, *, tags: bool = True) -> QuerySet[Plugin]:
+    """Plugins the user may read, with what ``plugin_shape`` reads; with
+    ``tags=False`` run ``attach_tag_refs`` on the fetched rows for their tags."""
     files = PluginFile.objects.alive().select_related("group").prefetch_related(_tasks())
-    return with_resource_fields(Plugin.objects.visible_to(user), user).prefetch_related(
+    rows = with_resource_fields(Plugin.objects.visible_to(user), user, tags=tags)
+    return rows.prefetch_related(
         Prefetch("files", queryset=files.order_by("id"), to_attr="live_files")
     )
 
