@@ -167,24 +167,30 @@ class PreparedList:
             return ordered(rows, self.sorts, sort_by, descending)
 
         key = (id(self), user.is_superuser, tuple(scope), fields, group_id is not None)
-        ((total,),) = fetch((*key, "count"), values, lambda *v: count_rows(filtered(*v)))
-        page = []
-        if index < total and page_length > 0:
+        if page_length > 0:
             # The page's ids, then their rows: two small queries that
             # PostgreSQL plans far faster than one joining a subquery.
             page_key = (*key, sort_by, descending, "ids")
             bounds = [Inline(index), Inline(page_length)]
             ids = fetch(page_key, values + bounds, lambda *v: window(*v).values_list("pk"))
             ids = [pk for (pk,) in ids]
-            rows_key = (id(self), user.is_superuser, "rows")
-            found = fetch(
-                rows_key, [user.pk, *padded(ids)], lambda u, *i: shown(u).filter(pk__in=i)
-            )
-            by_id = {row.pk: row for row in found}
-            page = [by_id[pk] for pk in ids if pk in by_id]  # unless deleted meanwhile
-        elif index < total:  # every row from ``index`` on, however many
+            page = []
+            if ids:
+                rows_key = (id(self), user.is_superuser, "rows")
+                found = fetch(
+                    rows_key, [user.pk, *padded(ids)], lambda u, *i: shown(u).filter(pk__in=i)
+                )
+                by_id = {row.pk: row for row in found}
+                page = [by_id[pk] for pk in ids if pk in by_id]  # unless deleted meanwhile
+            seen, full = len(ids), len(ids) == page_length
+        else:  # every row from ``index`` on, however many
             page_key = (*key, sort_by, descending, "all")
             page = fetch(page_key, [*values, Inline(index)], rows_in_window)
+            seen, full = len(page), False
+        if not full and (seen or index == 0):
+            total = index + seen  # the list ends on this page: no need to count it
+        else:
+            ((total,),) = fetch((*key, "count"), values, lambda *v: count_rows(filtered(*v)))
         if self.prepare is not None:
             self.prepare(page)
         data = [self.shape(row) for row in page]

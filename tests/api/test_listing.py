@@ -53,6 +53,26 @@ def test_index_past_the_end_is_an_empty_complete_page(writer, five_queues):
     }
 
 
+@pytest.mark.parametrize(
+    ("params", "total", "shown"),
+    [
+        ({"pageLength": 3}, 5, 3),  # a full page: counted
+        ({"pageLength": 5}, 5, 5),  # full, and the last: counted all the same
+        ({"index": 3, "pageLength": 3}, 5, 2),  # the short last page ends the list
+        ({"index": 2, "pageLength": 0}, 5, 3),  # every row from index 2 on
+        ({"index": 7, "pageLength": 0}, 5, 0),  # past the end: counted
+        ({"pageLength": 10, "search": 'name:"none*"'}, 0, 0),  # nothing found
+        ({"pageLength": 10, "search": 'name:"queue-?"', "index": 4}, 5, 1),
+    ],
+)
+def test_total_is_right_whether_counted_or_read_off_the_page(
+    writer, five_queues, params, total, shown
+):
+    page = logged_in(writer).get(QUEUES, params).json()
+
+    assert (page["totalNumResults"], len(page["data"])) == (total, shown)
+
+
 def test_page_links_carry_the_search(writer, five_queues):
     page = logged_in(writer).get(QUEUES, {"pageLength": 2, "search": "name:queue*"}).json()
 
