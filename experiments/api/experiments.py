@@ -13,7 +13,7 @@ from experiments.errors import NotFoundError
 from experiments.models import Experiment
 from experiments.prepared import PreparedQuery, stand_in_user
 
-from .listing import RESOURCE_SORTS, PreparedList, named_resource_search
+from .listing import named_resource_list
 from .lookups import get_or_404
 from .parsing import Field, id_list, integer, name, nullable, parse_body, text
 from .shapes.common import resource_ref
@@ -25,14 +25,8 @@ from .shapes.experiments import (
     prepare_new_experiment,
 )
 
-EXPERIMENT_LIST = PreparedList(
-    route="experiments",
-    visible=Experiment.objects.visible_to,
-    rows=experiment_rows,
-    search_fields=named_resource_search(Experiment),
-    sorts=RESOURCE_SORTS,
-    shape=experiment_shape,
-    prepare=prepare_experiments,
+EXPERIMENT_LIST = named_resource_list(
+    Experiment, "experiments", experiment_rows, experiment_shape, prepare_experiments
 )
 IDS_BODY = {"ids": Field(id_list, required=True)}
 # The fields a PUT replaces; a POST adds the group. Drafts parse the same fields.

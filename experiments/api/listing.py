@@ -35,6 +35,7 @@ from experiments.search import (
 from .errors import SortParameterValidationError
 from .paging import envelope, page_window
 from .parsing import query_bool, query_int
+from .shapes.common import attach_tag_refs
 
 # sortBy values of queues, experiments, entrypoints, plugins, parameter types, models.
 RESOURCE_SORTS = {
@@ -195,3 +196,18 @@ class PreparedList:
             self.prepare(page)
         data = [self.shape(row) for row in page]
         return envelope(request, route or self.route, index, page_length, total, data)
+
+
+def named_resource_list(model, route: str, rows, shape, prepare=attach_tag_refs) -> PreparedList:
+    """The list of queues, experiments, plugins, parameter types or models:
+    searched by name, description and tag, sorted by ``RESOURCE_SORTS``. Its
+    ``rows(user)`` leave the tags to ``prepare`` (``attach_tag_refs`` by default)."""
+    return PreparedList(
+        route=route,
+        visible=model.objects.visible_to,
+        rows=rows,
+        search_fields=named_resource_search(model),
+        sorts=RESOURCE_SORTS,
+        shape=shape,
+        prepare=prepare,
+    )

@@ -17,22 +17,13 @@ from experiments.errors import NotFoundError
 from experiments.models import MLModel
 from experiments.search import text_field
 
-from .listing import RESOURCE_SORTS, PreparedList, named_resource_search, search
+from .listing import named_resource_list, search
 from .lookups import get_or_404
 from .paging import paged
 from .parsing import Field, integer, name, nullable, parse_body, text
-from .shapes.common import attach_tag_refs
 from .shapes.models import model_rows, model_shape, model_version_shape, version_rows
 
-MODEL_LIST = PreparedList(
-    route="models",
-    visible=MLModel.objects.visible_to,
-    rows=partial(model_rows, tags=False),
-    search_fields=named_resource_search(MLModel),
-    sorts=RESOURCE_SORTS,
-    shape=model_shape,
-    prepare=attach_tag_refs,
-)
+MODEL_LIST = named_resource_list(MLModel, "models", partial(model_rows, tags=False), model_shape)
 VERSION_SEARCH = {
     "description": text_field("description"),
     # Versions carry no tags here, so a tag term matches none of them.

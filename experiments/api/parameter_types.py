@@ -16,21 +16,17 @@ from experiments.definitions import (
 )
 from experiments.models import PluginParameterType
 
-from .listing import RESOURCE_SORTS, PreparedList, named_resource_search
+from .listing import named_resource_list
 from .lookups import get_or_404
 from .parsing import Field, integer, json_object, name, nullable, parse_body, text
-from .shapes.common import attach_tag_refs
 from .shapes.parameter_types import parameter_type_rows, parameter_type_shape
 
 WHAT = "plugin parameter type"
-PARAMETER_TYPE_LIST = PreparedList(
-    route="pluginParameterTypes",
-    visible=PluginParameterType.objects.visible_to,
-    rows=partial(parameter_type_rows, tags=False),
-    search_fields=named_resource_search(PluginParameterType),
-    sorts=RESOURCE_SORTS,
-    shape=parameter_type_shape,
-    prepare=attach_tag_refs,
+PARAMETER_TYPE_LIST = named_resource_list(
+    PluginParameterType,
+    "pluginParameterTypes",
+    partial(parameter_type_rows, tags=False),
+    parameter_type_shape,
 )
 # The fields a PUT replaces; a POST adds the group.
 DEFINITION = {

@@ -22,7 +22,7 @@ from experiments.definitions import (
 from experiments.models import Plugin, PluginFile, PluginTask
 from experiments.search import tag_field, text_field
 
-from .listing import RESOURCE_SORTS, PreparedList, named_resource_search, search, sort
+from .listing import named_resource_list, search, sort
 from .lookups import get_or_404
 from .paging import paged
 from .parsing import (
@@ -36,18 +36,9 @@ from .parsing import (
     parse_body,
     text,
 )
-from .shapes.common import attach_tag_refs
 from .shapes.plugins import plugin_file_rows, plugin_file_shape, plugin_rows, plugin_shape
 
-PLUGIN_LIST = PreparedList(
-    route="plugins",
-    visible=Plugin.objects.visible_to,
-    rows=partial(plugin_rows, tags=False),
-    search_fields=named_resource_search(Plugin),
-    sorts=RESOURCE_SORTS,
-    shape=plugin_shape,
-    prepare=attach_tag_refs,
-)
+PLUGIN_LIST = named_resource_list(Plugin, "plugins", partial(plugin_rows, tags=False), plugin_shape)
 PLUGIN_FILE_SEARCH = {
     "filename": text_field("filename"),
     "description": text_field("description"),

@@ -8,21 +8,12 @@ from rest_framework.response import Response
 from experiments.definitions import create_queue, delete_resource, update_queue
 from experiments.models import Queue
 
-from .listing import RESOURCE_SORTS, PreparedList, named_resource_search
+from .listing import named_resource_list
 from .lookups import get_or_404
 from .parsing import Field, integer, name, nullable, parse_body, text
-from .shapes.common import attach_tag_refs
 from .shapes.queues import queue_rows, queue_shape
 
-QUEUE_LIST = PreparedList(
-    route="queues",
-    visible=Queue.objects.visible_to,
-    rows=partial(queue_rows, tags=False),
-    search_fields=named_resource_search(Queue),
-    sorts=RESOURCE_SORTS,
-    shape=queue_shape,
-    prepare=attach_tag_refs,
-)
+QUEUE_LIST = named_resource_list(Queue, "queues", partial(queue_rows, tags=False), queue_shape)
 # The fields a PUT replaces; a POST adds the group. Drafts parse the same fields.
 QUEUE_DEFINITION = {"name": Field(name, required=True), "description": Field(nullable(text))}
 NEW_QUEUE = {"group": Field(integer, required=True), **QUEUE_DEFINITION}
