@@ -138,6 +138,20 @@ class PreparedQuery:
         return rows[0] if rows else None
 
 
+class PreparedUserQuery(PreparedQuery):
+    """A prepared query of what one user may see: ``query(user, *values)``
+    runs ``build(stand_in, *values)``, where the stand-in user holds only the
+    user's id (a value) and whether they are a superuser (a variant)."""
+
+    def __call__(self, user, *values) -> list:
+        superuser = user.is_superuser
+
+        def build(user_id, *rest) -> QuerySet:
+            return self._build(stand_in_user(user_id, superuser=superuser), *rest)
+
+        return fetch((id(self), superuser), (user.pk, *values), build)
+
+
 def stand_in_user(pk: int, *, superuser: bool):
     """A user holding only what permission filters read: its id and whether it
     is a superuser (a variant, so each kind gets its own compiled query)."""

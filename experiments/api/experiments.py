@@ -11,7 +11,7 @@ from experiments.definitions import (
 )
 from experiments.errors import NotFoundError
 from experiments.models import Experiment
-from experiments.prepared import PreparedQuery, stand_in_user
+from experiments.prepared import PreparedUserQuery
 
 from .listing import named_resource_list
 from .lookups import get_or_404
@@ -38,15 +38,11 @@ EXPERIMENT_DEFINITION = {
 NEW_EXPERIMENT = {"group": Field(integer, required=True), **EXPERIMENT_DEFINITION}
 
 
-EXPERIMENT_BY_ID = PreparedQuery(
-    lambda user_id, pk, superuser: experiment_rows(
-        stand_in_user(user_id, superuser=superuser)
-    ).filter(pk=pk)
-)
+EXPERIMENT_BY_ID = PreparedUserQuery(lambda user, pk: experiment_rows(user).filter(pk=pk))
 
 
 def experiment_response(request, pk: int) -> Response:
-    experiment = EXPERIMENT_BY_ID.first(request.user.pk, pk, superuser=request.user.is_superuser)
+    experiment = EXPERIMENT_BY_ID.first(request.user, pk)
     if experiment is None:
         raise NotFoundError("experiment", id=pk)
     prepare_experiments([experiment])

@@ -26,7 +26,7 @@ from experiments.jobs import (
     submit_job,
 )
 from experiments.models import Experiment, Job, JobLog, JobMetric
-from experiments.prepared import PreparedQuery, stand_in_user
+from experiments.prepared import PreparedUserQuery
 from experiments.search import tag_field, text_field
 
 from .errors import FieldErrors
@@ -186,23 +186,18 @@ def job_response(request, pk: int) -> Response:
 # Jobs of an experiment ----------------------------------------------------------------
 
 
-_VISIBLE_EXPERIMENT = PreparedQuery(
-    lambda user_id, pk, superuser: (
-        Experiment.objects.visible_to(stand_in_user(user_id, superuser=superuser))
-        .select_related("group")
-        .filter(pk=pk)
-    )
+_VISIBLE_EXPERIMENT = PreparedUserQuery(
+    lambda user, pk: Experiment.objects.visible_to(user).select_related("group").filter(pk=pk)
 )
 
 
 @api_view(["GET", "POST"])
 def experiment_jobs(request, pk: int):
+    experiment = _VISIBLE_EXPERIMENT.first(request.user, pk)
+    if experiment is None:
+        raise NotFoundError("experiment", id=pk)
     if request.method == "POST":
         body = parse_body(request, NEW_JOB)
-        user = request.user
-        experiment = _VISIBLE_EXPERIMENT.first(user.pk, pk, superuser=user.is_superuser)
-        if experiment is None:
-            raise NotFoundError("experiment", id=pk)
         job = submit_job(
             user=request.user,
             experiment=experiment,
@@ -215,9 +210,6 @@ def experiment_jobs(request, pk: int):
             entrypoint_snapshot_id=body["entrypointSnapshot"],
         )
         return Response(new_job_shape(job))
-    user = request.user
-    if _VISIBLE_EXPERIMENT.first(user.pk, pk, superuser=user.is_superuser) is None:
-        raise NotFoundError("experiment", id=pk)
     page = EXPERIMENT_JOB_LIST.page(request, route=f"experiments/{pk}/jobs", experiment_id=pk)
     return Response(page)
 

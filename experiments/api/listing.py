@@ -17,7 +17,7 @@ from experiments.errors import NotFoundError
 from experiments.models import Group
 from experiments.prepared import (
     Inline,
-    PreparedQuery,
+    PreparedUserQuery,
     count_rows,
     fetch,
     padded,
@@ -67,12 +67,8 @@ def in_requested_group(request, rows: QuerySet) -> QuerySet:
     return rows if group_id is None else rows.filter(group_id=group_id)
 
 
-_READABLE_GROUP = PreparedQuery(
-    lambda user_id, pk, superuser: (
-        Group.objects.readable_by(stand_in_user(user_id, superuser=superuser))
-        .filter(pk=pk)
-        .values_list("pk")
-    )
+_READABLE_GROUP = PreparedUserQuery(
+    lambda user, pk: Group.objects.readable_by(user).filter(pk=pk).values_list("pk")
 )
 
 
@@ -81,8 +77,7 @@ def requested_group(request) -> int | None:
     group_id = query_int(request, "groupId", default=None)
     if group_id is None:
         return None
-    user = request.user
-    if not _READABLE_GROUP(user.pk, group_id, superuser=user.is_superuser):
+    if not _READABLE_GROUP(request.user, group_id):
         raise NotFoundError("group", field="groupId", id=group_id)
     return group_id
 
@@ -118,8 +113,9 @@ class PreparedList:
     """A list endpoint (search, ``groupId``, sort, paging) whose queries are
     compiled once per shape of request (its search fields, sort, whether it
     names a group) and after that only run with the request's values: the
-    count, then the page's rows (their ids picked first, then joined to what
-    ``shape`` reads), then what ``prepare`` loads for the whole page.
+    page's ids, then their rows with what ``shape`` reads, then what
+    ``prepare`` loads for the whole page; the total is counted only when the
+    page is full (or empty past the end).
 
     ``visible(user)`` gives the rows a user may read, ``rows(user)`` the same
     rows with what ``shape`` reads. ``scope`` names equality filters a caller

@@ -11,7 +11,15 @@ from django.test.utils import CaptureQueriesContext
 
 from experiments import prepared
 from experiments.models import Experiment
-from experiments.prepared import Inline, PreparedQuery, count_rows, fetch, padded, stand_in_user
+from experiments.prepared import (
+    Inline,
+    PreparedQuery,
+    PreparedUserQuery,
+    count_rows,
+    fetch,
+    padded,
+    stand_in_user,
+)
 from experiments.search import Like
 from tests.factories import ExperimentFactory, GroupFactory, MembershipFactory, UserFactory
 
@@ -73,6 +81,16 @@ def test_variants_get_their_own_query(two_groups):
     assert {e.group_id for e in VISIBLE(member.pk, superuser=False)} == {first.pk}
     assert len(VISIBLE(admin.pk, superuser=True)) == 6
     assert VISIBLE(UserFactory().pk, superuser=False) == []
+
+
+def test_a_user_query_sees_what_each_user_may_read(two_groups):
+    first, _ = two_groups
+    member = MembershipFactory(group=first, read=True).user
+    admin = UserFactory(is_superuser=True)
+    visible = PreparedUserQuery(lambda user: Experiment.objects.visible_to(user).order_by("id"))
+    assert {e.group_id for e in visible(member)} == {first.pk}
+    assert len(visible(admin)) == 6
+    assert visible(UserFactory()) == []
 
 
 def test_inline_numbers_set_the_window(two_groups):
