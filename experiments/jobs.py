@@ -84,6 +84,16 @@ _ATTACHED_QUEUE = PreparedQuery(
         Queue.objects.alive().select_related("group").filter(entrypoints=entrypoint_id, pk=pk)
     )
 )
+# Both at once: the link of an entrypoint the experiment allows to a queue.
+_ENTRYPOINT_QUEUE = PreparedQuery(
+    lambda experiment_id, entrypoint_id, queue_id: Entrypoint.queues.through.objects.filter(
+        entrypoint_id=entrypoint_id,
+        queue_id=queue_id,
+        entrypoint__experiments=experiment_id,
+        entrypoint__deleted_on__isnull=True,
+        queue__deleted_on__isnull=True,
+    ).select_related("entrypoint__group", "entrypoint__snapshot", "queue__group")
+)
 
 
 @transaction.atomic
@@ -105,20 +115,7 @@ def submit_job(
         raise NotFoundError("experiment", id=experiment.pk)
     if not may_edit:
         raise NotAllowedError("You may read this experiment but not run jobs in it.")
-    entrypoint = _ATTACHED_ENTRYPOINT.first(experiment.pk, entrypoint_id)
-    if entrypoint is None:
-        raise InvalidInputError(
-            f"The entrypoint {_entrypoint_label(user, entrypoint_id)} is not attached to the "
-            f"experiment {experiment.name!r}.",
-            field="entrypoint",
-        )
-    queue = _ATTACHED_QUEUE.first(entrypoint.pk, queue_id)
-    if queue is None:
-        raise InvalidInputError(
-            f"The queue {_queue_label(user, queue_id)} is not attached to the entrypoint "
-            f"{entrypoint.name!r}.",
-            field="queue",
-        )
+    entrypoint, queue = _attached_entrypoint_and_queue(user, experiment, entrypoint_id, queue_id)
     snapshot = _entrypoint_snapshot(entrypoint, entrypoint_snapshot_id)
     data = snapshot.data
     parameters = data.get("parameters", [])
@@ -167,6 +164,29 @@ def submit_job(
     else:  # a worker on Redis must not look for the job before it is saved
         transaction.on_commit(partial(_enqueue, job.pk, queue.name))
     return job
+
+
+def _attached_entrypoint_and_queue(user, experiment, entrypoint_id: int, queue_id: int):
+    """The entrypoint, attached to the experiment, and the queue, attached to
+    the entrypoint: one query, then two more to tell which is not attached."""
+    link = _ENTRYPOINT_QUEUE.first(experiment.pk, entrypoint_id, queue_id)
+    if link is not None:
+        return link.entrypoint, link.queue
+    entrypoint = _ATTACHED_ENTRYPOINT.first(experiment.pk, entrypoint_id)
+    if entrypoint is None:
+        raise InvalidInputError(
+            f"The entrypoint {_entrypoint_label(user, entrypoint_id)} is not attached to the "
+            f"experiment {experiment.name!r}.",
+            field="entrypoint",
+        )
+    queue = _ATTACHED_QUEUE.first(entrypoint.pk, queue_id)
+    if queue is None:
+        raise InvalidInputError(
+            f"The queue {_queue_label(user, queue_id)} is not attached to the entrypoint "
+            f"{entrypoint.name!r}.",
+            field="queue",
+        )
+    return entrypoint, queue  # attached since the first query looked
 
 
 def _enqueue(job_id: int, queue_name: str) -> None:

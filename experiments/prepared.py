@@ -4,9 +4,9 @@ Most of a small API request goes to Django building and compiling querysets
 (close to a millisecond for a select with joins), not to the database (tens of
 microseconds). A prepared query builds its queryset once, from placeholder
 values, and keeps the compiled SQL; each call only puts its own values where
-the placeholders were. Rows still come back through the queryset's own
-iterable: model instances with their ``select_related`` rows and annotations,
-or tuples for ``values_list``.
+the placeholders were. Rows still come back as the queryset would give them
+(model instances with their ``select_related`` rows and annotations, tuples
+or values for ``values_list``), built by a row maker worked out once too.
 
     EXPERIMENT = PreparedQuery(lambda user_id, pk: Experiment.objects.filter(...))
     rows = EXPERIMENT(request.user.pk, 42)
@@ -21,12 +21,19 @@ between calls.
 
 import copy
 import itertools
+import operator
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Func, IntegerField, QuerySet
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 # Placeholders, far from any id, name or page size a request holds, and distinct.
 _numbers = itertools.count(-1_987_654_321, -1)
@@ -49,6 +56,7 @@ class _Compiled:
     inline_order: tuple[int, ...]  # which value goes between each two parts
     params: tuple
     slots: tuple[tuple[int, int], ...]  # (parameter position, value index)
+    make_rows: Callable | None  # (database rows, connection) -> results; None: Django's way
 
 
 # Keys come from requests (a search's fields, say), so the cache is bounded.
@@ -71,6 +79,11 @@ def fetch(key: Hashable, values: Sequence, build: Callable[..., QuerySet]) -> li
     sql = compiled.sql_parts[0]
     for index, part in zip(compiled.inline_order, compiled.sql_parts[1:], strict=True):
         sql += str(int(values[index].value)) + part
+    if compiled.make_rows is not None:
+        connection = connections[compiled.queryset.db]  # this thread's
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return compiled.make_rows(cursor.fetchall(), connection)
     compiler = copy.copy(compiled.compiler)
     compiler.connection = connections[compiler.using]  # this thread's
     compiler.as_sql = lambda *args, **kwargs: (sql, params)
@@ -118,7 +131,68 @@ def _compile(values: Sequence, build: Callable[..., QuerySet]) -> _Compiled:
         tuple(inline[n] for n in parts[1::2]),
         tuple(params),
         slots,
+        _row_maker(queryset, compiler),
     )
+
+
+def _row_maker(queryset: QuerySet, compiler) -> Callable | None:
+    """What Django's iterables do with a query's rows (convert the values,
+    build instances and their ``select_related`` rows, set annotations), with
+    all that depends only on the query worked out once. None for what it does
+    not cover (prefetches, other iterables), which Django then runs."""
+    if queryset._prefetch_related_lookups or queryset._known_related_objects:
+        return None
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    if compiler.has_composite_fields(fields):
+        return None
+    converters = list(compiler.get_converters(fields).items())
+    width = compiler.col_count if compiler.has_extra_select else None
+    iterable = queryset._iterable_class
+    if iterable is ValuesListIterable:
+        build = tuple
+    elif iterable is FlatValuesListIterable:
+        build = operator.itemgetter(0)
+    elif iterable is ModelIterable:
+        build = _instance_builder(queryset.db, compiler)
+    else:
+        return None
+
+    def make_rows(rows: list, connection) -> list:
+        results = []
+        for row in rows:
+            if width is not None:
+                row = row[:width]
+            if converters:
+                row = list(row)
+                for position, (functions, expression) in converters:
+                    value = row[position]
+                    for function in functions:
+                        value = function(value, expression, connection)
+                    row[position] = value
+            results.append(build(row))
+        return results
+
+    return make_rows
+
+
+def _instance_builder(db: str, compiler) -> Callable:
+    """A row to a model instance, as ``ModelIterable`` makes it."""
+    select, klass_info = compiler.select, compiler.klass_info
+    model = klass_info["model"]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    attnames = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(klass_info, select, db)
+    annotations = list((compiler.annotation_col_map or {}).items())
+
+    def build(row):
+        instance = model.from_db(db, attnames, row[start:end])
+        for populator in populators:
+            populator.populate(row, instance)
+        for name, position in annotations:
+            setattr(instance, name, row[position])
+        return instance
+
+    return build
 
 
 class PreparedQuery:

@@ -3,7 +3,6 @@ plugins they pin, and the experiment description each snapshot runs."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -48,7 +47,6 @@ from .shapes.entrypoints import (
     issue_shape,
     live_queues,
     load_plugin_files,
-    prepare_entrypoints,
 )
 
 ENTRYPOINT_SEARCH = {
@@ -61,11 +59,11 @@ ENTRYPOINT_SEARCH = {
 ENTRYPOINT_LIST = PreparedList(
     route="entrypoints",
     visible=Entrypoint.objects.visible_to,
-    rows=partial(entrypoint_rows, tags=False),
+    rows=entrypoint_rows,
     search_fields=ENTRYPOINT_SEARCH,
     sorts=RESOURCE_SORTS,
     shape=entrypoint_shape,
-    prepare=prepare_entrypoints,
+    prepare=load_plugin_files,
 )
 
 PARAMETER = {

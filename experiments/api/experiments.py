@@ -21,13 +21,10 @@ from .shapes.experiments import (
     experiment_rows,
     experiment_shape,
     live_entrypoints,
-    prepare_experiments,
     prepare_new_experiment,
 )
 
-EXPERIMENT_LIST = named_resource_list(
-    Experiment, "experiments", experiment_rows, experiment_shape, prepare_experiments
-)
+EXPERIMENT_LIST = named_resource_list(Experiment, "experiments", experiment_rows, experiment_shape)
 IDS_BODY = {"ids": Field(id_list, required=True)}
 # The fields a PUT replaces; a POST adds the group. Drafts parse the same fields.
 EXPERIMENT_DEFINITION = {
@@ -45,7 +42,6 @@ def experiment_response(request, pk: int) -> Response:
     experiment = EXPERIMENT_BY_ID.first(request.user, pk)
     if experiment is None:
         raise NotFoundError("experiment", id=pk)
-    prepare_experiments([experiment])
     return Response(experiment_shape(experiment))
 
 
@@ -72,7 +68,9 @@ def experiment_create(request):
         description=body["description"],
         entrypoint_ids=body["entrypoints"],
     )
-    prepare_new_experiment(experiment, with_entrypoints=bool(body["entrypoints"]))
+    if body["entrypoints"]:  # read back with their names and groups
+        return experiment_response(request, experiment.pk)
+    prepare_new_experiment(experiment)
     return Response(experiment_shape(experiment))
 
 

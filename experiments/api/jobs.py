@@ -6,7 +6,6 @@ cancelled under ``/jobs``; their logs, metrics, parameters and MLflow run.
 
 import uuid
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -35,7 +34,6 @@ from .lookups import get_or_404
 from .paging import DEFAULT_PAGE_LENGTH, MAX_PAGE_LENGTH, page_url, paged
 from .parsing import Field, integer, list_of, nullable, one_of, parse_body, query_int, text
 from .shapes.artifacts import job_artifact_parameters as job_artifact_parameters_shape
-from .shapes.common import attach_tag_refs
 from .shapes.jobs import (
     job_rows,
     job_shape,
@@ -66,11 +64,10 @@ JOB_SORTS = {
 JOB_LIST = PreparedList(
     route="jobs",
     visible=Job.objects.visible_to,
-    rows=partial(job_rows, tags=False),
+    rows=job_rows,
     search_fields=JOB_SEARCH,
     sorts=JOB_SORTS,
     shape=job_shape,
-    prepare=attach_tag_refs,
 )
 # An experiment's jobs: the same list, scoped by experiment_id, without groupId.
 EXPERIMENT_JOB_LIST = replace(JOB_LIST, by_group=False)
@@ -187,7 +184,9 @@ def job_response(request, pk: int) -> Response:
 
 
 _VISIBLE_EXPERIMENT = PreparedUserQuery(
-    lambda user, pk: Experiment.objects.visible_to(user).select_related("group").filter(pk=pk)
+    lambda user, pk: (
+        Experiment.objects.visible_to(user).with_access(user).select_related("group").filter(pk=pk)
+    )
 )
 
 

@@ -35,7 +35,6 @@ from experiments.search import (
 from .errors import SortParameterValidationError
 from .paging import envelope, page_window
 from .parsing import query_bool, query_int
-from .shapes.common import attach_tag_refs
 
 # sortBy values of queues, experiments, entrypoints, plugins, parameter types, models.
 RESOURCE_SORTS = {
@@ -194,10 +193,9 @@ class PreparedList:
         return envelope(request, route or self.route, index, page_length, total, data)
 
 
-def named_resource_list(model, route: str, rows, shape, prepare=attach_tag_refs) -> PreparedList:
+def named_resource_list(model, route: str, rows, shape, prepare=None) -> PreparedList:
     """The list of queues, experiments, plugins, parameter types or models:
-    searched by name, description and tag, sorted by ``RESOURCE_SORTS``. Its
-    ``rows(user)`` leave the tags to ``prepare`` (``attach_tag_refs`` by default)."""
+    searched by name, description and tag, sorted by ``RESOURCE_SORTS``."""
     return PreparedList(
         route=route,
         visible=model.objects.visible_to,

@@ -1,7 +1,5 @@
 """Models: named series of versions, each made from an artifact."""
 
-from functools import partial
-
 from django.db.models import Q
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -23,7 +21,7 @@ from .paging import paged
 from .parsing import Field, integer, name, nullable, parse_body, text
 from .shapes.models import model_rows, model_shape, model_version_shape, version_rows
 
-MODEL_LIST = named_resource_list(MLModel, "models", partial(model_rows, tags=False), model_shape)
+MODEL_LIST = named_resource_list(MLModel, "models", model_rows, model_shape)
 VERSION_SEARCH = {
     "description": text_field("description"),
     # Versions carry no tags here, so a tag term matches none of them.

@@ -4,8 +4,6 @@ The builtin types (any, string, integer, number, boolean, null) are listed
 like the others but cannot be changed or deleted (403).
 """
 
-from functools import partial
-
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -25,7 +23,7 @@ WHAT = "plugin parameter type"
 PARAMETER_TYPE_LIST = named_resource_list(
     PluginParameterType,
     "pluginParameterTypes",
-    partial(parameter_type_rows, tags=False),
+    parameter_type_rows,
     parameter_type_shape,
 )
 # The fields a PUT replaces; a POST adds the group.

@@ -4,8 +4,6 @@ Every change to a file makes a new snapshot of the file and of its plugin
 (definitions.plugins), so entrypoints pin exact code.
 """
 
-from functools import partial
-
 from django.db import transaction
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -38,7 +36,7 @@ from .parsing import (
 )
 from .shapes.plugins import plugin_file_rows, plugin_file_shape, plugin_rows, plugin_shape
 
-PLUGIN_LIST = named_resource_list(Plugin, "plugins", partial(plugin_rows, tags=False), plugin_shape)
+PLUGIN_LIST = named_resource_list(Plugin, "plugins", plugin_rows, plugin_shape)
 PLUGIN_FILE_SEARCH = {
     "filename": text_field("filename"),
     "description": text_field("description"),

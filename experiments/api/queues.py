@@ -1,7 +1,5 @@
 """Queues: the named lanes workers listen on."""
 
-from functools import partial
-
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -13,7 +11,7 @@ from .lookups import get_or_404
 from .parsing import Field, integer, name, nullable, parse_body, text
 from .shapes.queues import queue_rows, queue_shape
 
-QUEUE_LIST = named_resource_list(Queue, "queues", partial(queue_rows, tags=False), queue_shape)
+QUEUE_LIST = named_resource_list(Queue, "queues", queue_rows, queue_shape)
 # The fields a PUT replaces; a POST adds the group. Drafts parse the same fields.
 QUEUE_DEFINITION = {"name": Field(name, required=True), "description": Field(nullable(text))}
 NEW_QUEUE = {"group": Field(integer, required=True), **QUEUE_DEFINITION}

@@ -366,8 +366,8 @@ def test_output_params_query_count_does_not_grow(
         )
     client = logged_in(writer)
 
-    # user, count, rows, tags, task outputs
-    with django_assert_num_queries(5):
+    # user, count, rows with their tags, task outputs
+    with django_assert_num_queries(4):
         response = client.get(URL, {"outputParams": str(array.pk), "pageLength": 100})
 
     assert len(response.json()["data"]) == count

@@ -258,9 +258,9 @@ def test_plugin_sub_collection_query_count_does_not_grow(
     client = logged_in(writer)
     send(client, "POST", f"{URL}/{entrypoint.pk}/plugins", {"plugins": [p.pk for p in extra]})
 
-    # user, entrypoint, tags, parameters, artifact parameters, pinned
+    # user, entrypoint with its tags, parameters, artifact parameters, pinned
     # plugins, queues, then the pinned files' snapshots, their tasks and types
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(f"{URL}/{entrypoint.pk}/plugins")
     assert len(response.json()) == count + 1
 

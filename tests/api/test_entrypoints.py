@@ -417,10 +417,10 @@ def test_list_query_count_does_not_grow(
         assert send(client, "POST", URL, {**body, "name": f"e{n}"}).status_code == 200
 
     # (a page that is not full needs no count) user, the page's ids,
-    # their rows, parameters, artifact parameters,
-    # their outputs, pinned plugins, queues, then tags, plugin file snapshots,
+    # their rows with their tags, parameters, artifact parameters,
+    # their outputs, pinned plugins, queues, then plugin file snapshots,
     # tasks, types
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(URL, {"pageLength": 100})
     assert len(response.json()["data"]) == count
     assert all(e["plugins"][0]["files"] for e in response.json()["data"])

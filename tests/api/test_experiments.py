@@ -438,8 +438,8 @@ def test_list_query_count_does_not_grow_with_rows(writer, team, count, django_as
     client = logged_in(writer)
 
     # (a page that is not full needs no count) user, the page's ids,
-    # their rows, tags and entrypoints (one query)
-    with django_assert_num_queries(4):
+    # their rows with their tags and entrypoints
+    with django_assert_num_queries(3):
         response = client.get(URL, {"pageLength": 100})
     assert len(response.json()["data"]) == count
     assert all(len(e["tags"]) == 1 and len(e["entrypoints"]) == 1 for e in response.json()["data"])
@@ -454,3 +454,21 @@ def test_omitted_description_is_null_as_in_dioptra(writer, team):
     send(client, "PUT", f"{URL}/{created['id']}", {"name": "bare", "description": "now"})
     modified = send(client, "PUT", f"{URL}/{created['id']}", {"name": "bare"}).json()
     assert modified["description"] is None
+
+
+def test_get_and_create_each_take_a_few_queries(writer, team, django_assert_num_queries):
+    _make_experiments(team, 1)
+    experiment = Experiment.objects.get()
+    client = logged_in(writer)
+
+    # user, the experiment with its tags and entrypoints
+    with django_assert_num_queries(2):
+        got = client.get(f"{URL}/{experiment.pk}")
+    # user, group with the membership, then (in a savepoint here) the
+    # experiment, its snapshot and the snapshot's id on the experiment
+    with django_assert_num_queries(7):
+        created = send(client, "POST", URL, {"group": team.pk, "name": "fresh"})
+
+    assert len(got.json()["tags"]) == 1 and len(got.json()["entrypoints"]) == 1
+    assert created.status_code == 200
+    assert created.json()["snapshot"] == Experiment.objects.get(name="fresh").snapshot_id

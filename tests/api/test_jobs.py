@@ -376,11 +376,11 @@ def test_job_lists_query_count_does_not_grow(flow, writer, team, count, django_a
     client = logged_in(writer)
 
     # (a page that is not full needs no count) user, the page's ids,
-    # their rows, artifacts, tags
-    with django_assert_num_queries(5):
+    # their rows with their tags, artifacts
+    with django_assert_num_queries(4):
         listed = client.get("/api/v1/jobs", {"pageLength": 100})
     # ... and the experiment's lookup
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         in_experiment = client.get(jobs_url(flow), {"pageLength": 100})
 
     assert len(listed.json()["data"]) == len(in_experiment.json()["data"]) == count
@@ -734,3 +734,17 @@ def test_mlflow_run_is_set_once(flow, writer, reader):
     assert send(client, "GET", f"/api/v1/jobs/{job.pk}/mlflowRun").json() == {
         "mlflowRunId": run.hex
     }
+
+
+def test_submit_takes_a_few_queries(flow, writer, django_assert_num_queries):
+    client = logged_in(writer)
+    send(client, "POST", jobs_url(flow), submit_body(flow))  # remembers the workflow
+
+    # user, experiment with the writer's membership, the entrypoint's link to
+    # the queue (with both), then (in a savepoint here) the job, its
+    # snapshot, the snapshot's id on the job, its task
+    with django_assert_num_queries(9):
+        response = send(client, "POST", jobs_url(flow), submit_body(flow))
+
+    assert response.status_code == 200
+    assert Job.objects.get(pk=response.json()["id"]).status == "queued"

@@ -207,9 +207,9 @@ def test_plugin_list_query_count_does_not_grow(
     client = logged_in(writer)
 
     # (a page that is not full needs no count) user, the page's ids,
-    # their rows, files, tasks, task parameters
-    # (with types), tags
-    with django_assert_num_queries(7):
+    # their rows with their tags, files, tasks, task parameters
+    # (with types)
+    with django_assert_num_queries(6):
         response = client.get(URL, {"pageLength": 100})
     assert len(response.json()["data"]) == count
     assert all(len(p["files"][0]["tasks"]["functions"]) == 2 for p in response.json()["data"])
@@ -446,7 +446,7 @@ def test_file_list_query_count_does_not_grow(writer, team, types, count, django_
             == 200
         )
 
-    # user, plugin, count, rows, tags, tasks, task parameters (with types)
-    with django_assert_num_queries(7):
+    # user, plugin, count, rows with their tags, tasks, task parameters (with types)
+    with django_assert_num_queries(6):
         response = client.get(f"{URL}/{plugin.pk}/files", {"pageLength": 100})
     assert len(response.json()["data"]) == count

@@ -349,8 +349,8 @@ def _put_body(kind: str, modified: dict) -> dict:
         ("plugins", 7),
         ("plugin files", 7),
         ("entrypoints", 10),
-        ("jobs", 8),
-        ("artifacts", 7),
+        ("jobs", 7),
+        ("artifacts", 6),
     ],
 )
 @pytest.mark.parametrize("extra", [0, 4])

@@ -1,10 +1,10 @@
 """Refs, timestamps and the keys every versioned resource shares."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, QuerySet, Value
+from django.db.models import Aggregate, Exists, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONArray
 
 from experiments.models import (
     Draft,
@@ -19,7 +19,6 @@ from experiments.models import (
     Tag,
     User,
 )
-from experiments.prepared import PreparedQuery, padded
 
 API_ROOT = "/api/v1"
 
@@ -70,27 +69,18 @@ def resource_ref(resource: Resource) -> dict:
     }
 
 
-def with_resource_fields(queryset: QuerySet, user, *, tags: bool = True) -> QuerySet:
+def with_resource_fields(queryset: QuerySet, user) -> QuerySet:
     """Loads what ``resource_fields`` reads: group, latest snapshot and its
-    author, tags (unless ``tags=False``: the caller runs ``attach_tag_refs``),
-    and whether the user has a draft of each row."""
+    author, tags (a column of the row, see ``linked``), and whether the user
+    has a draft of each row."""
     drafts = Draft.objects.filter(
         user_id=user.pk, resource_type=queryset.model.resource_type, resource_id=OuterRef("pk")
     )
-    rows = (
+    return (
         queryset.select_related("group", "creator", "snapshot__user")
         .defer("snapshot__data")  # a definition can be large; the shape never reads it
-        .annotate(has_draft=Exists(drafts))
+        .annotate(has_draft=Exists(drafts), tag_links=linked(tag_link(queryset.model)))
     )
-    return rows.prefetch_related(tags_in_attachment_order(queryset.model)) if tags else rows
-
-
-def tags_in_attachment_order(model) -> Prefetch:
-    """A resource's tags in the order they were attached: the order of the rows
-    of its auto-created tag table, which has no query name to order by."""
-    table = model.tags.through._meta.db_table
-    tags = Tag.objects.select_related("group").extra(order_by=[f"{table}.id"])
-    return Prefetch("tags", queryset=tags)
 
 
 @dataclass(frozen=True)
@@ -109,67 +99,49 @@ def tag_link(model) -> Link:
     return Link(model.tags.through, model.tags.field.m2m_field_name(), "tag", "tags")
 
 
-def link_refs(owner_ids: list[int], *links: Link) -> list[dict[int, list[dict]]]:
-    """For each link, the Refs each owner links to, in the order the links were
-    made: ``{owner id: [{id, name, group, url}]}``. One query (a UNION) for all
-    links, instead of a prefetch per link that clones a queryset per row."""
-    found = _LINK_ROWS(*padded(owner_ids), links=links)
-    refs: list[dict[int, list[dict]]] = [{pk: [] for pk in owner_ids} for _ in links]
-    for number, _, owner_id, pk, name, group_id, group_name in sorted(found):
-        refs[number][owner_id].append(
-            {
-                "id": pk,
-                "name": name,
-                "group": {
-                    "id": group_id,
-                    "name": group_name,
-                    "url": f"{API_ROOT}/groups/{group_id}",
-                },
-                "url": f"{API_ROOT}/{links[number].route}/{pk}",
-            }
-        )
-    return refs
+class _JSONList(Aggregate):
+    """The JSON array of a value over a group's rows."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
-def _link_rows(*owner_ids: int, links: tuple[Link, ...]) -> QuerySet:
-    parts = []
-    for number, link in enumerate(links):
-        rows = link.through.objects.filter(**{f"{link.owner}__in": owner_ids})
-        if link.alive:
-            rows = rows.filter(**{f"{link.target}__deleted_on__isnull": True})
-        target = link.target
-        parts.append(
-            rows.values_list(
-                Value(number, output_field=IntegerField()),
-                "id",
-                link.owner,
-                target,
-                f"{target}__name",
-                f"{target}__group_id",
-                f"{target}__group__name",
-            )
-        )
-    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+def linked(link: Link) -> Subquery:
+    """What one row links to, as a column of the row's own query (rather than
+    a query per list or page): a JSON array of ``[link id, id, name, group id,
+    group name]``, which ``refs_from`` turns into Refs."""
+    target = link.target
+    rows = link.through.objects.filter(**{link.owner: OuterRef("pk")})
+    if link.alive:
+        rows = rows.filter(**{f"{target}__deleted_on__isnull": True})
+    columns = JSONArray(
+        "id", target, f"{target}__name", f"{target}__group_id", f"{target}__group__name"
+    )
+    return Subquery(
+        rows.values(link.owner).annotate(found=_JSONList(columns)).values("found"),
+        output_field=JSONField(),
+    )
 
 
-_LINK_ROWS = PreparedQuery(_link_rows)
-
-
-def attach_tag_refs(resources: Iterable[Resource]) -> None:
-    """Sets ``tag_refs`` (what ``resource_fields`` shows as tags) on each of
-    ``resources`` with one query; use with ``with_resource_fields(..., tags=False)``."""
-    resources = list(resources)
-    if not resources:
-        return
-    (tags,) = link_refs([r.pk for r in resources], tag_link(type(resources[0])))
-    for resource in resources:
-        resource.tag_refs = tags[resource.pk]
+def refs_from(links: list | None, route: str) -> list[dict]:
+    """The Refs of a ``linked`` column, in the order the links were made."""
+    return [
+        {
+            "id": pk,
+            "name": name,
+            "group": {"id": group_id, "name": group_name, "url": f"{API_ROOT}/groups/{group_id}"},
+            "url": f"{API_ROOT}/{route}/{pk}",
+        }
+        for _, pk, name, group_id, group_name in sorted(links or ())
+    ]
 
 
 def resource_fields(resource: Resource) -> dict:
     """The keys every versioned resource shows, for its latest snapshot."""
     snapshot = resource.snapshot
-    tags = getattr(resource, "tag_refs", None)
     return {
         "id": resource.pk,
         "snapshot": snapshot.pk if snapshot else None,
@@ -180,5 +152,9 @@ def resource_fields(resource: Resource) -> dict:
         "lastModifiedOn": timestamp(resource.last_modified_on),
         "latestSnapshot": True,
         "hasDraft": bool(getattr(resource, "has_draft", False)),
-        "tags": tags if tags is not None else [tag_ref(tag) for tag in resource.tags.all()],
+        "tags": (
+            refs_from(resource.tag_links, "tags")
+            if hasattr(resource, "tag_links")
+            else [tag_ref(tag) for tag in resource.tags.all()]
+        ),
     }

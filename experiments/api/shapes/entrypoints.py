@@ -15,7 +15,6 @@ from experiments.models import (
 
 from .common import (
     API_ROOT,
-    attach_tag_refs,
     resource_fields,
     resource_ref,
     with_resource_fields,
@@ -26,12 +25,11 @@ def live_queues() -> Prefetch:
     return Prefetch("queues", queryset=Queue.objects.alive().select_related("group"))
 
 
-def entrypoint_rows(user, *, tags: bool = True) -> QuerySet[Entrypoint]:
+def entrypoint_rows(user) -> QuerySet[Entrypoint]:
     """Entrypoints the user may read, with what ``entrypoint_shape`` reads once
-    ``load_plugin_files`` has run on them; with ``tags=False`` run
-    ``prepare_entrypoints`` instead, which loads their tags too."""
+    ``load_plugin_files`` has run on them."""
     outputs = EntrypointArtifactOutput.objects.select_related("parameter_type__group")
-    rows = with_resource_fields(Entrypoint.objects.visible_to(user), user, tags=tags)
+    rows = with_resource_fields(Entrypoint.objects.visible_to(user), user)
     return rows.prefetch_related(
         "parameters",
         Prefetch(
@@ -46,14 +44,6 @@ def entrypoint_rows(user, *, tags: bool = True) -> QuerySet[Entrypoint]:
         ),
         live_queues(),
     )
-
-
-def prepare_entrypoints(entrypoints: Iterable[Entrypoint]) -> None:
-    """The tags and pinned plugins' files of all of them, for rows of
-    ``entrypoint_rows(user, tags=False)``."""
-    entrypoints = list(entrypoints)
-    attach_tag_refs(entrypoints)
-    load_plugin_files(entrypoints)
 
 
 def load_plugin_files(entrypoints: Iterable[Entrypoint]) -> None:

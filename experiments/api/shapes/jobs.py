@@ -11,12 +11,11 @@ from experiments.models import Artifact, Job, JobLog, JobMetric
 from .common import API_ROOT, group_ref, resource_fields, timestamp, with_resource_fields
 
 
-def job_rows(user, *, tags: bool = True) -> QuerySet[Job]:
-    """Jobs the user may read, with everything ``job_shape`` reads (with
-    ``tags=False`` run ``attach_tag_refs`` on the fetched rows for their tags).
+def job_rows(user) -> QuerySet[Job]:
+    """Jobs the user may read, with everything ``job_shape`` reads.
     The frozen definition is left in the database: lists never show it."""
     return (
-        with_resource_fields(Job.objects.visible_to(user), user, tags=tags)
+        with_resource_fields(Job.objects.visible_to(user), user)
         .defer("definition")
         .select_related("experiment__group", "entrypoint__group", "queue__group")
         .annotate(entrypoint_snapshot_name=KeyTextTransform("name", "entrypoint_snapshot__data"))
@@ -78,7 +77,7 @@ def new_job_shape(job: Job) -> dict:
     """A job ``submit_job`` just made, from the objects it holds: it has no tags,
     artifacts or drafts yet and lives in its experiment's group."""
     job.group = job.experiment.group
-    job.tag_refs, job.live_artifacts = [], []
+    job.tag_links, job.live_artifacts = [], []
     job.entrypoint_snapshot_name = job.entrypoint_snapshot.data["name"]
     return job_shape(job)
 

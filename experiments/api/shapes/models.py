@@ -13,10 +13,9 @@ def version_rows() -> QuerySet[ModelVersion]:
     return ModelVersion.objects.select_related("artifact__group").order_by("version_number")
 
 
-def model_rows(user, *, tags: bool = True) -> QuerySet[MLModel]:
-    """Models the user may read, with their versions in number order; with
-    ``tags=False`` run ``attach_tag_refs`` on the fetched rows for their tags."""
-    rows = with_resource_fields(MLModel.objects.visible_to(user), user, tags=tags)
+def model_rows(user) -> QuerySet[MLModel]:
+    """Models the user may read, with their versions in number order."""
+    rows = with_resource_fields(MLModel.objects.visible_to(user), user)
     return rows.prefetch_related(Prefetch("versions", queryset=version_rows()))
 
 

@@ -21,11 +21,10 @@ def _tasks() -> Prefetch:
     )
 
 
-def plugin_rows(user, *, tags: bool = True) -> QuerySet[Plugin]:
-    """Plugins the user may read, with what ``plugin_shape`` reads; with
-    ``tags=False`` run ``attach_tag_refs`` on the fetched rows for their tags."""
+def plugin_rows(user) -> QuerySet[Plugin]:
+    """Plugins the user may read, with what ``plugin_shape`` reads."""
     files = PluginFile.objects.alive().select_related("group").prefetch_related(_tasks())
-    rows = with_resource_fields(Plugin.objects.visible_to(user), user, tags=tags)
+    rows = with_resource_fields(Plugin.objects.visible_to(user), user)
     return rows.prefetch_related(
         Prefetch("files", queryset=files.order_by("id"), to_attr="live_files")
     )

@@ -5,10 +5,9 @@ from experiments.models import Queue
 from .common import resource_fields, with_resource_fields
 
 
-def queue_rows(user, *, tags: bool = True) -> QuerySet[Queue]:
-    """Queues the user may read, with what ``queue_shape`` reads; with
-    ``tags=False`` run ``attach_tag_refs`` on the fetched rows for their tags."""
-    return with_resource_fields(Queue.objects.visible_to(user), user, tags=tags)
+def queue_rows(user) -> QuerySet[Queue]:
+    """Queues the user may read, with what ``queue_shape`` reads."""
+    return with_resource_fields(Queue.objects.visible_to(user), user)
 
 
 def queue_shape(queue: Queue) -> dict:
