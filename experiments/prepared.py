@@ -247,6 +247,15 @@ class _RowCount(Func):
     contains_aggregate = False  # so Django adds no GROUP BY
 
 
+class TotalRows(Func):
+    """The number of rows the query finds before its ``LIMIT`` and ``OFFSET``,
+    on each row it returns: a page and the total in one query."""
+
+    template = "COUNT(*) OVER ()"
+    output_field = IntegerField()
+    contains_aggregate = False  # so Django adds no GROUP BY
+
+
 def count_rows(rows: QuerySet) -> QuerySet:
     """``rows.count()`` as a one-row queryset, ``SELECT COUNT(*) FROM ...``,
     so that it can be prepared."""

@@ -18,6 +18,7 @@ from experiments.models import Group
 from experiments.prepared import (
     Inline,
     PreparedUserQuery,
+    TotalRows,
     count_rows,
     fetch,
     padded,
@@ -113,8 +114,9 @@ class PreparedList:
     compiled once per shape of request (its search fields, sort, whether it
     names a group) and after that only run with the request's values: the
     page's ids, then their rows with what ``shape`` reads, then what
-    ``prepare`` loads for the whole page; the total is counted only when the
-    page is full (or empty past the end).
+    ``prepare`` loads for the whole page; the total comes with a search's
+    ids, and is counted on its own only when a page is full (or empty past
+    the end).
 
     ``visible(user)`` gives the rows a user may read, ``rows(user)`` the same
     rows with what ``shape`` reads. ``scope`` names equality filters a caller
@@ -165,11 +167,17 @@ class PreparedList:
         key = (id(self), user.is_superuser, tuple(scope), fields, group_id is not None)
         if page_length > 0:
             # The page's ids, then their rows: two small queries that
-            # PostgreSQL plans far faster than one joining a subquery.
+            # PostgreSQL plans far faster than one joining a subquery. A
+            # search's few matches are counted along with the ids; a whole
+            # list, with a count of its own (cheaper than a count on each row).
+            counted = (TotalRows(),) if terms else ()
             page_key = (*key, sort_by, descending, "ids")
             bounds = [Inline(index), Inline(page_length)]
-            ids = fetch(page_key, values + bounds, lambda *v: window(*v).values_list("pk"))
-            ids = [pk for (pk,) in ids]
+            found = fetch(
+                page_key, values + bounds, lambda *v: window(*v).values_list("pk", *counted)
+            )
+            ids = [pk for pk, *_ in found]
+            total = found[0][1] if terms and found else None
             page = []
             if ids:
                 rows_key = (id(self), user.is_superuser, "rows")
@@ -182,10 +190,10 @@ class PreparedList:
         else:  # every row from ``index`` on, however many
             page_key = (*key, sort_by, descending, "all")
             page = fetch(page_key, [*values, Inline(index)], rows_in_window)
-            seen, full = len(page), False
-        if not full and (seen or index == 0):
+            seen, full, total = len(page), False, None
+        if total is None and not full and (seen or index == 0):
             total = index + seen  # the list ends on this page: no need to count it
-        else:
+        elif total is None:
             ((total,),) = fetch((*key, "count"), values, lambda *v: count_rows(filtered(*v)))
         if self.prepare is not None:
             self.prepare(page)

@@ -472,3 +472,25 @@ def test_get_and_create_each_take_a_few_queries(writer, team, django_assert_num_
     assert len(got.json()["tags"]) == 1 and len(got.json()["entrypoints"]) == 1
     assert created.status_code == 200
     assert created.json()["snapshot"] == Experiment.objects.get(name="fresh").snapshot_id
+
+
+def test_a_searched_page_reads_its_total_along_with_its_ids(
+    writer, team, django_assert_num_queries
+):
+    _make_experiments(team, 5)
+    client = logged_in(writer)
+    search = {"search": "name:*", "pageLength": 2}
+
+    # user, the page's ids each with the total, their rows
+    with django_assert_num_queries(3):
+        searched = client.get(URL, {**search, "index": 2}).json()
+    # user, the page's ids, their rows, a count
+    with django_assert_num_queries(4):
+        whole = client.get(URL, {"pageLength": 2, "index": 2}).json()
+    # user, the page's ids (none), a count
+    with django_assert_num_queries(3):
+        past_the_end = client.get(URL, {**search, "index": 10}).json()
+
+    assert searched["totalNumResults"] == whole["totalNumResults"] == 5
+    assert searched["data"] == whole["data"] and len(searched["data"]) == 2
+    assert past_the_end["totalNumResults"] == 5 and past_the_end["data"] == []
