@@ -201,7 +201,7 @@ class PreparedList:
         return envelope(request, route or self.route, index, page_length, total, data)
 
 
-def named_resource_list(model, route: str, rows, shape, prepare=None) -> PreparedList:
+def named_resource_list(model, route: str, rows, shape) -> PreparedList:
     """The list of queues, experiments, plugins, parameter types or models:
     searched by name, description and tag, sorted by ``RESOURCE_SORTS``."""
     return PreparedList(
@@ -211,5 +211,4 @@ def named_resource_list(model, route: str, rows, shape, prepare=None) -> Prepare
         search_fields=named_resource_search(model),
         sorts=RESOURCE_SORTS,
         shape=shape,
-        prepare=prepare,
     )

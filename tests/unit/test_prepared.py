@@ -166,3 +166,47 @@ def test_another_thread_runs_it_on_its_own_connection(two_groups):
     thread.start()
     thread.join()
     assert outcome == [["beta"]]
+
+
+def _described(row):
+    """What a row holds: its values, deferred fields and loaded related rows."""
+    if not isinstance(row, Experiment):
+        return row
+    values = {k: v for k, v in vars(row).items() if k != "_state"}
+    prefetched = values.pop("_prefetched_objects_cache", {})
+    values["prefetched"] = {name: list(rows) for name, rows in prefetched.items()}
+    related = {name: vars(other) for name, other in row._state.fields_cache.items()}
+    for fields in related.values():
+        fields.pop("_state")
+    return values, row.get_deferred_fields(), related
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda group_id: (
+            Experiment.objects.filter(group_id=group_id)
+            .select_related("group", "snapshot__user")
+            .annotate(group_name=F("group__name"))
+        ),
+        lambda group_id: Experiment.objects.filter(group_id=group_id).only("name", "created_on"),
+        lambda group_id: Experiment.objects.filter(group_id=group_id).values_list(
+            "id", "name", "created_on"
+        ),
+        lambda group_id: Experiment.objects.filter(group_id=group_id).values_list(
+            "created_on", flat=True
+        ),
+        lambda group_id: Experiment.objects.filter(group_id=group_id).prefetch_related("tags"),
+    ],
+    ids=["related and annotated", "deferred", "values", "flat values", "prefetched"],
+)
+def test_rows_come_back_as_django_builds_them(two_groups, build):
+    first, _ = two_groups
+    for experiment in Experiment.objects.filter(group=first):
+        experiment.record_snapshot(user=UserFactory())
+
+    prepared_rows = PreparedQuery(lambda group_id: build(group_id).order_by("id"))(first.pk)
+    django_rows = list(build(first.pk).order_by("id"))
+
+    assert len(prepared_rows) == 3
+    assert [_described(r) for r in prepared_rows] == [_described(r) for r in django_rows]

@@ -140,7 +140,8 @@ def refs_from(links: list | None, route: str) -> list[dict]:
 
 
 def resource_fields(resource: Resource) -> dict:
-    """The keys every versioned resource shows, for its latest snapshot."""
+    """The keys every versioned resource shows, for its latest snapshot; needs
+    ``with_resource_fields``."""
     snapshot = resource.snapshot
     return {
         "id": resource.pk,
@@ -152,9 +153,5 @@ def resource_fields(resource: Resource) -> dict:
         "lastModifiedOn": timestamp(resource.last_modified_on),
         "latestSnapshot": True,
         "hasDraft": bool(getattr(resource, "has_draft", False)),
-        "tags": (
-            refs_from(resource.tag_links, "tags")
-            if hasattr(resource, "tag_links")
-            else [tag_ref(tag) for tag in resource.tags.all()]
-        ),
+        "tags": refs_from(resource.tag_links, "tags"),
     }
