@@ -6,7 +6,8 @@ digits only (anything else is 404) and at most 18 of them, so they always fit
 the database.
 """
 
-from django.urls import include, path, register_converter
+from django.urls import URLResolver, path, register_converter
+from django.urls.resolvers import RoutePattern
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import (
@@ -49,19 +50,37 @@ def route(pattern: str, view, name: str) -> list[tuple]:
 
 
 def by_first_segment(routes: list[tuple]) -> list:
-    """Each route in both slash forms, those below one first segment gathered
-    in one ``include()``: resolving a URL then tries each segment once and only
-    that segment's routes, rather than every one of ~250 patterns in turn."""
-    top, below = [], {}
+    """Each route in both slash forms, those of one first segment gathered in
+    one group: resolving a URL then tries each segment once and only that
+    segment's routes, rather than every one of ~250 patterns in turn."""
+    bare, groups = [], {}
     for pattern, view, name in routes:
         segment, _, rest = pattern.partition("/")
         if rest:
-            below.setdefault(segment, []).extend(
-                [path(rest, view, name=f"api-{name}"), path(f"{rest}/", view)]
-            )
-        else:
-            top.extend([path(pattern, view, name=f"api-{name}"), path(f"{pattern}/", view)])
-    return top + [path(f"{segment}/", include(patterns)) for segment, patterns in below.items()]
+            routes_below = [path(rest, view, name=f"api-{name}"), path(f"{rest}/", view)]
+        else:  # "segment" stays on its own; "segment/" goes first in its group
+            bare.append(path(segment, view, name=f"api-{name}"))
+            routes_below = [path("", view)]
+        groups.setdefault(segment, []).extend(routes_below)
+    return [
+        *(
+            SegmentRoutes(RoutePattern(f"{segment}/", is_endpoint=False), patterns)
+            for segment, patterns in groups.items()
+        ),
+        *bare,
+    ]
+
+
+class SegmentRoutes(URLResolver):
+    """The routes of one first segment. A path of another segment is not
+    theirs: they say so by returning nothing, as a single route does, rather
+    than by raising the exception an ``include()`` raises (a request passes
+    several groups before its own)."""
+
+    def resolve(self, path):
+        if self.pattern.match(path) is None:
+            return None
+        return super().resolve(path)
 
 
 urlpatterns = by_first_segment(
