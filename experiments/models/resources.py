@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from experiments.prepared import PreparedQuery
 
+from .loading import QuickLoad
 from .users import Group, GroupMembership, in_groups_where
 
 NAME_MAX_LENGTH = 255
@@ -27,7 +28,7 @@ MEMBERSHIP_FLAGS = PreparedQuery(
 )
 
 
-class Snapshot(models.Model):
+class Snapshot(QuickLoad, models.Model):
     """One saved state of a resource. Ids come from one sequence for every
     resource type, as in Dioptra, so a newer snapshot always has a larger id."""
 
@@ -55,7 +56,7 @@ class TagQuerySet(models.QuerySet):
         return in_groups_where(self, user, "write")
 
 
-class Tag(models.Model):
+class Tag(QuickLoad, models.Model):
     """A label a group keeps; any resource the user may change can carry it."""
 
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="tags")
@@ -111,7 +112,7 @@ class ResourceQuerySet(models.QuerySet):
         )
 
 
-class Resource(models.Model):
+class Resource(QuickLoad, models.Model):
     resource_type: ClassVar[str]  # Dioptra's internal type name, e.g. "entry_point"
 
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")

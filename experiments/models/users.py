@@ -8,10 +8,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from .loading import QuickLoad
+
 PUBLIC_GROUP_NAME = "public"
 
 
-class User(AbstractUser):
+class User(QuickLoad, AbstractUser):
     email = models.EmailField("email address", blank=True)
     # Rotated by "log out everywhere" and by a password change: every session
     # whose auth hash was built from the old value stops being valid.
@@ -78,7 +80,7 @@ class GroupQuerySet(models.QuerySet):
         )
 
 
-class Group(models.Model):
+class Group(QuickLoad, models.Model):
     """Owns resources; its memberships decide who may read, write and share them."""
 
     name = models.CharField(max_length=255, unique=True)
@@ -107,7 +109,7 @@ class Group(models.Model):
         return membership is not None and (membership.owner or membership.admin)
 
 
-class GroupMembership(models.Model):
+class GroupMembership(QuickLoad, models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     read = models.BooleanField(default=True)
