@@ -14,7 +14,9 @@ class QuickLoad:
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        if pre_init.has_listeners(cls) or post_init.has_listeners(cls):
+        if (pre_init.receivers or post_init.receivers) and (
+            pre_init.has_listeners(cls) or post_init.has_listeners(cls)
+        ):
             return super().from_db(db, field_names, values)
         instance = cls.__new__(cls)
         instance._state = ModelState()
