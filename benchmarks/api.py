@@ -15,7 +15,9 @@ client (``requests`` would add about 1.4 ms of its own to every call):
 - median ms for a name search (GET /api/v1/experiments?search=name:"exp-123*"),
 - jobs created per second (POST /api/v1/experiments/{id}/jobs),
 
-each the median of three rounds.
+each the median of three rounds. It also prints, for scale, the median ms of
+``GET /health`` (no login, no query): the least any request costs here,
+gunicorn and the HTTP client included.
 
 Targets (four times Dioptra's figures): >= 280 experiment creates/s, <= 59 ms
 per page of 100, <= 2.35 ms per get by id, <= 3.75 ms per name search,
@@ -260,7 +262,9 @@ def measure(port: int, args, experiment_id: int, entrypoint_id: int, queue_id: i
         job = {"entrypoint": entrypoint_id, "queue": queue_id}
         jobs = f"{base}/experiments/{experiment_id}/jobs"
         rounds["job creates/s"].append(per_second(client, jobs, [job] * samples))
-    return {name: statistics.median(values) for name, values in rounds.items()}
+    figures = {name: statistics.median(values) for name, values in rounds.items()}
+    figures["ms per /health (no target)"] = median_ms(Client(port), ["/health"] * samples)
+    return figures
 
 
 def main() -> None:
@@ -285,6 +289,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    floor = results.pop("ms per /health (no target)")
     missed = 0
     for name, value in results.items():
         target, kind = TARGETS[name]
@@ -292,6 +297,7 @@ def main() -> None:
         missed += not ok
         bound = ">=" if kind == "min" else "<="
         print(f"{name:>22}: {value:8.2f}  (target {bound} {target})  {'ok' if ok else 'MISSED'}")
+    print(f"{'ms per /health':>22}: {floor:8.2f}  (the least a request costs here)")
     sys.exit(1 if missed else 0)
 
 

@@ -70,7 +70,7 @@ def experiment_create(request):
     )
     if body["entrypoints"]:  # read back with their names and groups
         return experiment_response(request, experiment.pk)
-    prepare_new_experiment(experiment)
+    prepare_new_experiment(experiment, request.user)
     return Response(experiment_shape(experiment))
 
 

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Aggregate, Exists, JSONField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import JSONArray
+from django.db.models import Aggregate, Exists, F, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, JSONArray
 
 from experiments.models import (
     Draft,
@@ -70,17 +70,28 @@ def resource_ref(resource: Resource) -> dict:
 
 
 def with_resource_fields(queryset: QuerySet, user) -> QuerySet:
-    """Loads what ``resource_fields`` reads: group, latest snapshot and its
-    author, tags (a column of the row, see ``linked``), and whether the user
-    has a draft of each row."""
+    """Loads what ``resource_fields`` reads: the group, when and by whom the
+    latest snapshot was made (columns of the row, not rows of their own), tags
+    (see ``linked``), and whether the user has a draft of each row."""
     drafts = Draft.objects.filter(
         user_id=user.pk, resource_type=queryset.model.resource_type, resource_id=OuterRef("pk")
     )
-    return (
-        queryset.select_related("group", "creator", "snapshot__user")
-        .defer("snapshot__data")  # a definition can be large; the shape never reads it
-        .annotate(has_draft=Exists(drafts), tag_links=linked(tag_link(queryset.model)))
+    return queryset.select_related("group").annotate(
+        snapshot_on=F("snapshot__created_on"),
+        # A resource has a snapshot from its creation on; its creator otherwise.
+        author_id=Coalesce("snapshot__user_id", "creator_id"),
+        author_name=Coalesce("snapshot__user__username", "creator__username"),
+        has_draft=Exists(drafts),
+        tag_links=linked(tag_link(queryset.model)),
     )
+
+
+def as_just_created(resource: Resource, user) -> None:
+    """What ``resource_fields`` reads of a resource ``user`` has just created,
+    from memory: its one snapshot is theirs, and it has no tags or drafts."""
+    resource.snapshot_on = resource.snapshot.created_on
+    resource.author_id, resource.author_name = user.pk, user.username
+    resource.tag_links, resource.has_draft = [], False
 
 
 @dataclass(frozen=True)
@@ -142,14 +153,17 @@ def refs_from(links: list | None, route: str) -> list[dict]:
 def resource_fields(resource: Resource) -> dict:
     """The keys every versioned resource shows, for its latest snapshot; needs
     ``with_resource_fields``."""
-    snapshot = resource.snapshot
     return {
         "id": resource.pk,
-        "snapshot": snapshot.pk if snapshot else None,
+        "snapshot": resource.snapshot_id,
         "group": group_ref(resource.group),
-        "user": user_ref(snapshot.user if snapshot else resource.creator),
+        "user": {
+            "id": resource.author_id,
+            "username": resource.author_name,
+            "url": f"{API_ROOT}/users/{resource.author_id}",
+        },
         "createdOn": timestamp(resource.created_on),
-        "snapshotCreatedOn": timestamp(snapshot.created_on if snapshot else resource.created_on),
+        "snapshotCreatedOn": timestamp(resource.snapshot_on or resource.created_on),
         "lastModifiedOn": timestamp(resource.last_modified_on),
         "latestSnapshot": True,
         "hasDraft": bool(getattr(resource, "has_draft", False)),

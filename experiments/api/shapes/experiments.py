@@ -2,7 +2,14 @@ from django.db.models import Prefetch, QuerySet
 
 from experiments.models import Entrypoint, Experiment
 
-from .common import Link, linked, refs_from, resource_fields, with_resource_fields
+from .common import (
+    Link,
+    as_just_created,
+    linked,
+    refs_from,
+    resource_fields,
+    with_resource_fields,
+)
 
 # The experiment's own columns the shape reads (with_resource_fields adds the related ones).
 EXPERIMENT_COLUMNS = (
@@ -10,10 +17,8 @@ EXPERIMENT_COLUMNS = (
     "description",
     "created_on",
     "last_modified_on",
+    "snapshot_id",
     "group__name",
-    "creator__username",
-    "snapshot__created_on",
-    "snapshot__user__username",
 )
 
 
@@ -30,10 +35,11 @@ def experiment_rows(user) -> QuerySet[Experiment]:
     return rows.only(*EXPERIMENT_COLUMNS).annotate(entrypoint_links=linked(ENTRYPOINTS))
 
 
-def prepare_new_experiment(experiment: Experiment) -> None:
-    """What ``experiment_shape`` reads of an experiment just created without
-    entrypoints, from memory: it has no tags, entrypoints or drafts yet."""
-    experiment.tag_links, experiment.entrypoint_links, experiment.has_draft = [], [], False
+def prepare_new_experiment(experiment: Experiment, user) -> None:
+    """What ``experiment_shape`` reads of an experiment ``user`` has just
+    created without entrypoints, from memory."""
+    as_just_created(experiment, user)
+    experiment.entrypoint_links = []
 
 
 def experiment_shape(experiment: Experiment) -> dict:

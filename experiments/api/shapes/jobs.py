@@ -8,7 +8,14 @@ from django.db.models.fields.json import KeyTextTransform
 
 from experiments.models import Artifact, Job, JobLog, JobMetric
 
-from .common import API_ROOT, group_ref, resource_fields, timestamp, with_resource_fields
+from .common import (
+    API_ROOT,
+    as_just_created,
+    group_ref,
+    resource_fields,
+    timestamp,
+    with_resource_fields,
+)
 
 
 def job_rows(user) -> QuerySet[Job]:
@@ -77,7 +84,8 @@ def new_job_shape(job: Job) -> dict:
     """A job ``submit_job`` just made, from the objects it holds: it has no tags,
     artifacts or drafts yet and lives in its experiment's group."""
     job.group = job.experiment.group
-    job.tag_links, job.live_artifacts = [], []
+    as_just_created(job, job.creator)
+    job.live_artifacts = []
     job.entrypoint_snapshot_name = job.entrypoint_snapshot.data["name"]
     return job_shape(job)
 
