@@ -39,7 +39,11 @@ def timestamp(moment: datetime | None) -> str | None:
 
 
 def user_ref(user: User) -> dict:
-    return {"id": user.pk, "username": user.username, "url": f"{API_ROOT}/users/{user.pk}"}
+    return _user_ref(user.pk, user.username)
+
+
+def _user_ref(pk: int, username: str) -> dict:
+    return {"id": pk, "username": username, "url": f"{API_ROOT}/users/{pk}"}
 
 
 def group_ref(group: Group) -> dict:
@@ -157,15 +161,11 @@ def resource_fields(resource: Resource) -> dict:
         "id": resource.pk,
         "snapshot": resource.snapshot_id,
         "group": group_ref(resource.group),
-        "user": {
-            "id": resource.author_id,
-            "username": resource.author_name,
-            "url": f"{API_ROOT}/users/{resource.author_id}",
-        },
+        "user": _user_ref(resource.author_id, resource.author_name),
         "createdOn": timestamp(resource.created_on),
         "snapshotCreatedOn": timestamp(resource.snapshot_on or resource.created_on),
         "lastModifiedOn": timestamp(resource.last_modified_on),
         "latestSnapshot": True,
-        "hasDraft": bool(getattr(resource, "has_draft", False)),
+        "hasDraft": bool(resource.has_draft),
         "tags": refs_from(resource.tag_links, "tags"),
     }
