@@ -72,19 +72,7 @@ STATUS_TRANSITIONS = {
 # Submitting
 
 
-_ATTACHED_ENTRYPOINT = PreparedQuery(
-    lambda experiment_id, pk: (
-        Entrypoint.objects.alive()
-        .select_related("group", "snapshot")
-        .filter(experiments=experiment_id, pk=pk)
-    )
-)
-_ATTACHED_QUEUE = PreparedQuery(
-    lambda entrypoint_id, pk: (
-        Queue.objects.alive().select_related("group").filter(entrypoints=entrypoint_id, pk=pk)
-    )
-)
-# Both at once: the link of an entrypoint the experiment allows to a queue.
+# The link of an entrypoint the experiment allows to a queue, with both.
 _ENTRYPOINT_QUEUE = PreparedQuery(
     lambda experiment_id, entrypoint_id, queue_id: Entrypoint.queues.through.objects.filter(
         entrypoint_id=entrypoint_id,
@@ -168,25 +156,23 @@ def submit_job(
 
 def _attached_entrypoint_and_queue(user, experiment, entrypoint_id: int, queue_id: int):
     """The entrypoint, attached to the experiment, and the queue, attached to
-    the entrypoint: one query, then two more to tell which is not attached."""
+    the entrypoint, in one query; when there is no such pair, which of the two
+    is not attached."""
     link = _ENTRYPOINT_QUEUE.first(experiment.pk, entrypoint_id, queue_id)
     if link is not None:
         return link.entrypoint, link.queue
-    entrypoint = _ATTACHED_ENTRYPOINT.first(experiment.pk, entrypoint_id)
+    entrypoint = experiment.entrypoints.alive().filter(pk=entrypoint_id).first()
     if entrypoint is None:
         raise InvalidInputError(
             f"The entrypoint {_entrypoint_label(user, entrypoint_id)} is not attached to the "
             f"experiment {experiment.name!r}.",
             field="entrypoint",
         )
-    queue = _ATTACHED_QUEUE.first(entrypoint.pk, queue_id)
-    if queue is None:
-        raise InvalidInputError(
-            f"The queue {_queue_label(user, queue_id)} is not attached to the entrypoint "
-            f"{entrypoint.name!r}.",
-            field="queue",
-        )
-    return entrypoint, queue  # attached since the first query looked
+    raise InvalidInputError(
+        f"The queue {_queue_label(user, queue_id)} is not attached to the entrypoint "
+        f"{entrypoint.name!r}.",
+        field="queue",
+    )
 
 
 def _enqueue(job_id: int, queue_name: str) -> None:

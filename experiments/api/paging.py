@@ -33,19 +33,12 @@ def paged(
     route: str,
     shape: Callable[[object], dict],
     prepare: Callable[[Iterable], None] | None = None,
-    ids_first: bool = False,
 ) -> dict:
     """One page of ``rows`` in Dioptra's envelope. ``prepare`` loads, for the
-    whole page at once, anything the shape needs beyond the queryset.
-    ``ids_first`` picks the page's ids in a subquery and joins only those rows
-    to what the shape reads; without it PostgreSQL joins every row of a wide
-    select_related query before it sorts and skips to the page."""
+    whole page at once, anything the shape needs beyond the queryset."""
     index, page_length = page_window(request)
     total = rows.count()
-    window = rows[index : index + page_length] if page_length > 0 else rows[index:]
-    if ids_first:
-        window = rows.filter(pk__in=window.values("pk"))
-    page = list(window)
+    page = list(rows[index : index + page_length] if page_length > 0 else rows[index:])
     if prepare is not None:
         prepare(page)
     return envelope(request, route, index, page_length, total, [shape(row) for row in page])

@@ -7,10 +7,9 @@ from django.db.models.signals import post_init, pre_init
 class QuickLoad:
     """A model whose rows read from the database become instances without
     ``Model.__init__``: the loaded values go straight into the instance, and a
-    deferred field is one left out, as Django leaves it. A list row builds
-    several instances (the resource, its group, snapshot, author), and
-    ``__init__`` walks every field of each one. A model with ``pre_init`` or
-    ``post_init`` receivers loads the usual way."""
+    deferred field is one left out, as Django leaves it (``__init__`` walks
+    every field of every instance, and a list builds dozens). A model with
+    ``pre_init`` or ``post_init`` receivers loads the usual way."""
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -13,12 +13,7 @@ from experiments.models import (
     Snapshot,
 )
 
-from .common import (
-    API_ROOT,
-    resource_fields,
-    resource_ref,
-    with_resource_fields,
-)
+from .common import API_ROOT, resource_fields, resource_ref, with_resource_fields
 
 
 def live_queues() -> Prefetch:
