@@ -106,6 +106,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that reads the socket instead of
+    # sending SELECT 1 (one round trip less on every request).
+    DATABASES["default"]["ENGINE"] = "dioptra_site.postgresql"
     # Parameters bound by the server, so psycopg prepares a statement it has
     # run a few times on a connection: PostgreSQL then skips planning it again
     # (planning a select with joins takes longer than running it).
