@@ -568,3 +568,44 @@ class JobSubmitForm(forms.Form):
             for parameter in self.parameters
             if self.cleaned_data.get(self.value_field(parameter))
         }
+
+
+# Models ----------------------------------------------------------------------------
+
+
+class MLModelForm(ResourceForm):
+    pass
+
+
+class ModelVersionForm(forms.Form):
+    """Add a version to a model: one of the artifacts the user may read.
+
+    The artifact is posted as a plain id, not checked against the choices:
+    definitions.add_model_version resolves it, so an artifact the user may not
+    read is refused with the same words as in the API.
+    """
+
+    artifact = forms.IntegerField(
+        widget=forms.Select,
+        error_messages={
+            "required": "Choose the artifact this version is made from.",
+            "invalid": "Choose the artifact by its id.",
+        },
+        help_text="An artifact a job saved, e.g. trained weights; the newest ones are offered.",
+    )
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), strip=False
+    )
+
+    def __init__(self, *args, artifacts, **kwargs):
+        """``artifacts``: (id, job id, uri) of the artifacts to offer."""
+        super().__init__(*args, **kwargs)
+        choices = [(pk, f"job #{job_id} · {uri}") for pk, job_id, uri in artifacts]
+        self.has_artifacts = bool(choices)
+        self.fields["artifact"].widget.choices = [("", "Choose an artifact…"), *choices]
+
+
+class ModelVersionDescriptionForm(forms.Form):
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), strip=False
+    )

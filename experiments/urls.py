@@ -7,9 +7,11 @@ from .views import (
     experiments,
     groups,
     jobs,
+    ml_models,
     parameter_types,
     plugins,
     queues,
+    tags,
 )
 
 urlpatterns = [
@@ -40,6 +42,11 @@ urlpatterns = [
     path("queues/<int:pk>/", queues.queue_detail, name="queue_detail"),
     path("queues/<int:pk>/edit/", queues.queue_edit, name="queue_edit"),
     path("queues/<int:pk>/delete/", queues.queue_delete, name="queue_delete"),
+    path("tags/", tags.tag_list, name="tag_list"),
+    path("tags/new/", tags.tag_create, name="tag_create"),
+    path("tags/<int:pk>/", tags.tag_detail, name="tag_detail"),
+    path("tags/<int:pk>/edit/", tags.tag_edit, name="tag_edit"),
+    path("tags/<int:pk>/delete/", tags.tag_delete, name="tag_delete"),
     path("entrypoints/", entrypoints.entrypoint_list, name="entrypoint_list"),
     path("entrypoints/new/", entrypoints.entrypoint_create, name="entrypoint_create"),
     path("entrypoints/<int:pk>/", entrypoints.entrypoint_detail, name="entrypoint_detail"),
@@ -103,4 +110,19 @@ urlpatterns = [
     path("jobs/<int:pk>/", jobs.job_detail, name="job_detail"),
     path("jobs/<int:pk>/cancel/", jobs.job_cancel, name="job_cancel"),
     path("artifacts/<int:pk>/download/", jobs.artifact_download, name="artifact_download"),
+    path("models/", ml_models.model_list, name="model_list"),
+    path("models/new/", ml_models.model_create, name="model_create"),
+    path("models/<int:pk>/", ml_models.model_detail, name="model_detail"),
+    path("models/<int:pk>/edit/", ml_models.model_edit, name="model_edit"),
+    path("models/<int:pk>/delete/", ml_models.model_delete, name="model_delete"),
+    path(
+        "models/<int:pk>/versions/new/",
+        ml_models.model_version_create,
+        name="model_version_create",
+    ),
+    path(
+        "models/<int:pk>/versions/<int:version_number>/edit/",
+        ml_models.model_version_edit,
+        name="model_version_edit",
+    ),
 ]

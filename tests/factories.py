@@ -8,14 +8,18 @@ import factory
 from django.utils import timezone
 
 from experiments.models import (
+    Artifact,
     Entrypoint,
     EntrypointParameter,
     Experiment,
     Group,
     GroupMembership,
+    Job,
+    MLModel,
     Plugin,
     PluginParameterType,
     Queue,
+    Tag,
     User,
 )
 
@@ -48,6 +52,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     read = True
     write = False
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    group = factory.SubFactory(GroupFactory)
+    creator = factory.LazyAttribute(lambda t: t.group.creator)
+    name = factory.Sequence(lambda n: f"tag-{n}")
 
 
 class ResourceFactory(factory.django.DjangoModelFactory):
@@ -113,3 +126,35 @@ class ExperimentFactory(ResourceFactory):
     name = factory.Sequence(lambda n: f"experiment-{n}")
     description = ""
     created_on = factory.LazyFunction(timezone.now)
+
+
+class MLModelFactory(ResourceFactory):
+    class Meta:
+        model = MLModel
+
+    name = factory.Sequence(lambda n: f"model-{n}")
+    description = "A model."
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A queued job of a new experiment, entrypoint and queue, all in one group."""
+
+    class Meta:
+        model = Job
+
+    experiment = factory.SubFactory(ExperimentFactory)
+    group = factory.LazyAttribute(lambda j: j.experiment.group)
+    creator = factory.LazyAttribute(lambda j: j.experiment.creator)
+    entrypoint = factory.SubFactory(EntrypointFactory, group=factory.SelfAttribute("..group"))
+    queue = factory.SubFactory(QueueFactory, group=factory.SelfAttribute("..group"))
+
+
+class ArtifactFactory(ResourceFactory):
+    """An artifact saved by a new job of its group (a test naming ``job`` names
+    its group too); no stored file unless a test adds one."""
+
+    class Meta:
+        model = Artifact
+
+    job = factory.SubFactory(JobFactory, experiment__group=factory.SelfAttribute("...group"))
+    uri = factory.Sequence(lambda n: f"file:///runs/{n}/model.keras")
