@@ -203,7 +203,7 @@ class PreparedQuery:
         self._build = build
 
     def __call__(self, *values, **variant) -> list:
-        key = (id(self), *sorted(variant.items()))
+        key = (self, *sorted(variant.items()))  # self, not id(self): a freed id is reused
         return fetch(key, values, lambda *placeholders: self._build(*placeholders, **variant))
 
     def first(self, *values, **variant):
@@ -223,7 +223,7 @@ class PreparedUserQuery(PreparedQuery):
         def build(user_id, *rest) -> QuerySet:
             return self._build(stand_in_user(user_id, superuser=superuser), *rest)
 
-        return fetch((id(self), superuser), (user.pk, *values), build)
+        return fetch((self, superuser), (user.pk, *values), build)
 
 
 def stand_in_user(pk: int, *, superuser: bool):

@@ -108,7 +108,7 @@ def ordered(rows: QuerySet, fields: Mapping[str, str], sort_by: str, descending:
     return rows.order_by(column.asc(nulls_first=True), "id")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: a key of compiled queries
 class PreparedList:
     """A list endpoint (search, ``groupId``, sort, paging) whose queries are
     compiled once per shape of request (its search fields, sort, whether it
@@ -164,7 +164,8 @@ class PreparedList:
             rows = shown(args[0]).filter(pk__in=window(*args).values("pk"))
             return ordered(rows, self.sorts, sort_by, descending)
 
-        key = (id(self), user.is_superuser, tuple(scope), fields, group_id is not None)
+        # self, not id(self): a freed id is reused.
+        key = (self, user.is_superuser, tuple(scope), fields, group_id is not None)
         if page_length > 0:
             # The page's ids, then their rows: two small queries that
             # PostgreSQL plans far faster than one joining a subquery. A
@@ -180,7 +181,7 @@ class PreparedList:
             total = found[0][1] if terms and found else None
             page = []
             if ids:
-                rows_key = (id(self), user.is_superuser, "rows")
+                rows_key = (self, user.is_superuser, "rows")
                 found = fetch(
                     rows_key, [user.pk, *padded(ids)], lambda u, *i: shown(u).filter(pk__in=i)
                 )

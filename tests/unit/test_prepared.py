@@ -210,3 +210,24 @@ def test_rows_come_back_as_django_builds_them(two_groups, build):
 
     assert len(prepared_rows) == 3
     assert [_described(r) for r in prepared_rows] == [_described(r) for r in django_rows]
+
+
+def test_a_new_prepared_query_never_reuses_a_freed_ones_compiled_sql(two_groups):
+    """Compiled queries are kept per PreparedQuery object. One made, used and
+    freed in a loop (as a test or a shell does) often gets the freed one's
+    memory address: that must not give it the other's SQL."""
+    first, _ = two_groups
+    experiment_names = sorted(Experiment.objects.filter(group=first).values_list("name", flat=True))
+    for _ in range(10):
+        names = PreparedQuery(
+            lambda group_id: Experiment.objects.filter(group_id=group_id).values_list(
+                "name", flat=True
+            )
+        )(first.pk)
+        assert sorted(names) == experiment_names
+        group_name = PreparedQuery(
+            lambda group_id: first._meta.model.objects.filter(pk=group_id).values_list(
+                "name", flat=True
+            )
+        )(first.pk)
+        assert group_name == [first.name]
