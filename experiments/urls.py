@@ -47,6 +47,16 @@ urlpatterns = [
     path("tags/<int:pk>/", tags.tag_detail, name="tag_detail"),
     path("tags/<int:pk>/edit/", tags.tag_edit, name="tag_edit"),
     path("tags/<int:pk>/delete/", tags.tag_delete, name="tag_delete"),
+    path(
+        "tagged/<str:resource_type>/<int:pk>/tags/add/",
+        tags.resource_tag_add,
+        name="resource_tag_add",
+    ),
+    path(
+        "tagged/<str:resource_type>/<int:pk>/tags/<int:tag_pk>/remove/",
+        tags.resource_tag_remove,
+        name="resource_tag_remove",
+    ),
     path("entrypoints/", entrypoints.entrypoint_list, name="entrypoint_list"),
     path("entrypoints/new/", entrypoints.entrypoint_create, name="entrypoint_create"),
     path("entrypoints/<int:pk>/", entrypoints.entrypoint_detail, name="entrypoint_detail"),

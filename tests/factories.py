@@ -17,6 +17,7 @@ from experiments.models import (
     Job,
     MLModel,
     Plugin,
+    PluginFile,
     PluginParameterType,
     Queue,
     Tag,
@@ -97,6 +98,18 @@ class PluginFactory(ResourceFactory):
         model = Plugin
 
     name = factory.Sequence(lambda n: f"plugin_{n}")
+
+
+class PluginFileFactory(ResourceFactory):
+    """A file of a new plugin, in the plugin's group (a test naming ``plugin``
+    names the group too)."""
+
+    class Meta:
+        model = PluginFile
+
+    plugin = factory.SubFactory(PluginFactory, group=factory.SelfAttribute("..group"))
+    filename = factory.Sequence(lambda n: f"tasks_{n}.py")
+    contents = ""
 
 
 class EntrypointFactory(ResourceFactory):

@@ -41,6 +41,7 @@ from .shared import (
     visible_or_404,
     writable_group_ids,
 )
+from .tags import tags_card_context
 
 PARAMETERS_PREFIX = "parameters"
 
@@ -93,6 +94,7 @@ def entrypoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("group")
         .order_by("name"),
         "can_edit": can_edit,
+        **tags_card_context(request, entrypoint, can_edit),
     }
     return render(request, "entrypoints/entrypoint_detail.html", context)
 

@@ -29,6 +29,7 @@ from .shared import (
     visible_or_404,
     writable_group_ids,
 )
+from .tags import tags_card_context
 
 # Sent with the fresh form after an htmx create; the experiment table listens
 # for it and reloads itself.
@@ -93,6 +94,7 @@ def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["can_edit"] = experiment.can_edit(user)
     if context["can_edit"]:
         context["job_form"] = job_submit_form(experiment, user)
+    context.update(tags_card_context(request, experiment, context["can_edit"]))
     return render(request, "experiments/experiment_detail.html", context)
 
 

@@ -29,6 +29,7 @@ from .shared import (
     redirect_after_save,
     visible_or_404,
 )
+from .tags import tags_card_context
 
 # Sent with the fresh form after an htmx submit; the experiment's job table
 # listens for it and reloads itself.
@@ -162,8 +163,10 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"job": job, **_live_context(request, job)}
     if is_fragment_request(request):
         return render(request, "jobs/job_detail.html#job-live", context)
-    context["can_cancel"] = not job.is_done and job.can_edit(request.user)
+    can_edit = job.can_edit(request.user)
+    context["can_cancel"] = not job.is_done and can_edit
     context["definition"] = _definition_context(job)
+    context.update(tags_card_context(request, job, can_edit))
     return render(request, "jobs/job_detail.html", context)
 
 

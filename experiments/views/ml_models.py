@@ -26,6 +26,7 @@ from .shared import (
     visible_or_404,
     writable_group_ids,
 )
+from .tags import tags_card_context
 
 
 @require_GET
@@ -80,6 +81,7 @@ def render_detail(
         "versions": versions,
         "can_edit": can_edit,
         "version_form": (form or version_form(request)) if can_edit else None,
+        **tags_card_context(request, model, can_edit),
     }
     return render(request, "models/model_detail.html", context)
 

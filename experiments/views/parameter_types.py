@@ -23,6 +23,7 @@ from .shared import (
     visible_or_404,
     writable_group_ids,
 )
+from .tags import tags_card_context
 
 
 def _editable_or_403(request: HttpRequest, pk: int) -> PluginParameterType:
@@ -57,6 +58,7 @@ def parameter_type_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def parameter_type_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parameter_type = visible_or_404(PluginParameterType, request, pk)
+    can_edit = parameter_type.can_edit(request.user)
     return render(
         request,
         "parameter_types/parameter_type_detail.html",
@@ -64,7 +66,8 @@ def parameter_type_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "parameter_type": parameter_type,
             "structure_text": _structure_text(parameter_type.structure),
             "snapshots": parameter_type.snapshots().select_related("user").order_by("-id")[:20],
-            "can_edit": parameter_type.can_edit(request.user),
+            "can_edit": can_edit,
+            **tags_card_context(request, parameter_type, can_edit),
         },
     )
 

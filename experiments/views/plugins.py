@@ -33,6 +33,7 @@ from .shared import (
     visible_or_404,
     writable_group_ids,
 )
+from .tags import tags_card_context
 
 SNAPSHOTS_SHOWN = 20
 
@@ -112,13 +113,15 @@ def plugin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .distinct()
         .order_by("name")
     )
+    can_edit = plugin.can_edit(user)
     context = {
         "plugin": plugin,
         "files": files,
         "snapshots": snapshots[:SNAPSHOTS_SHOWN],
         "snapshot_count": snapshots.count(),
         "entrypoints": entrypoints,
-        "can_edit": plugin.can_edit(user),
+        "can_edit": can_edit,
+        **tags_card_context(request, plugin, can_edit),
     }
     return render(request, "plugins/plugin_detail.html", context)
 
@@ -203,6 +206,7 @@ def _file_or_404(plugin: Plugin, file_pk: int) -> PluginFile:
 def plugin_file_detail(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     plugin = visible_or_404(Plugin, request, pk)
     file = get_object_or_404(_alive_files(plugin), pk=file_pk)
+    can_edit = plugin.can_edit(request.user)
     return render(
         request,
         "plugins/plugin_file_detail.html",
@@ -212,7 +216,8 @@ def plugin_file_detail(request: HttpRequest, pk: int, file_pk: int) -> HttpRespo
             "signatures": task_signatures(file.tasks.all()),
             "lines": file.contents.splitlines(),
             "snapshots": file.snapshots().select_related("user").order_by("-id")[:SNAPSHOTS_SHOWN],
-            "can_edit": plugin.can_edit(request.user),
+            "can_edit": can_edit,
+            **tags_card_context(request, file, can_edit),
         },
     )
 

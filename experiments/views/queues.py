@@ -22,6 +22,7 @@ from .shared import (
     visible_or_404,
     writable_group_ids,
 )
+from .tags import tags_card_context
 
 
 @require_GET
@@ -53,11 +54,14 @@ def queue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("group")
         .order_by("name")
     )
-    return render(
-        request,
-        "queues/queue_detail.html",
-        {"queue": queue, "entrypoints": entrypoints, "can_edit": queue.can_edit(request.user)},
-    )
+    can_edit = queue.can_edit(request.user)
+    context = {
+        "queue": queue,
+        "entrypoints": entrypoints,
+        "can_edit": can_edit,
+        **tags_card_context(request, queue, can_edit),
+    }
+    return render(request, "queues/queue_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,14 +1,16 @@
-"""Tag pages: list, detail (the resources carrying the tag), create, rename, delete."""
+"""Tag pages: list, detail (the resources carrying the tag), create, rename,
+delete; and the tags card of each resource page, which attaches and detaches."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from .. import tagging
@@ -163,3 +165,101 @@ def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "themselves are kept.",
         },
     )
+
+
+# The tags card of a resource page -------------------------------------------------
+
+# The database's largest id: a larger number would overflow its driver.
+MAX_ID = 2**63 - 1
+
+
+class TagChoiceForm(forms.Form):
+    tag = forms.IntegerField(min_value=1, max_value=MAX_ID)
+
+
+@dataclass
+class TagsCard:
+    """What `_tags_card.html` shows. ``tags`` are the resource's tags, each
+    with ``readable`` (whether the user may open its page); ``attachable`` the
+    tags the user may add, only when they may change the resource."""
+
+    resource: Resource
+    resource_type: str
+    tags: list[Tag]
+    can_edit: bool
+    attachable: list[Tag]
+    error: str = ""
+
+
+def tags_card_context(
+    request: HttpRequest, resource: Resource, can_edit: bool, *, error: str = ""
+) -> dict:
+    """The context `_tags_card.html` needs: two queries (one when the resource
+    has no tags and the user may not change it)."""
+    tags = tagging.attached_tags(resource)
+    attached_ids = {tag.pk for tag in tags}
+    visible = Tag.objects.visible_to(request.user).select_related("group")
+    if not can_edit:
+        visible = visible.filter(pk__in=attached_ids)  # empty: no query
+    visible = list(visible.order_by("name", "group__name", "id"))
+    visible_ids = {tag.pk for tag in visible}
+    for tag in tags:
+        # Someone may have attached a tag of a group this user cannot read.
+        tag.readable = tag.pk in visible_ids
+    card = TagsCard(
+        resource=resource,
+        resource_type=resource.resource_type,
+        tags=tags,
+        can_edit=can_edit,
+        attachable=[tag for tag in visible if tag.pk not in attached_ids] if can_edit else [],
+        error=error,
+    )
+    return {"tags_card": card}
+
+
+def _editable_tagged(request: HttpRequest, resource_type: str, pk: int) -> Resource:
+    """The resource whose tags the user changes; only types with a page have the card."""
+    if resource_type not in RESOURCE_PAGES:
+        raise Http404("No such resource type.")
+    return editable_or_403(tagging.TAGGABLE_MODELS[resource_type], request, pk)
+
+
+def _tags_changed(request: HttpRequest, resource: Resource, *, error: str = "") -> HttpResponse:
+    """The fresh card for htmx (a refusal shown in it); otherwise back to the
+    resource's page, a refusal shown as a message."""
+    if request.htmx:
+        # The user may change the resource: _editable_tagged found it.
+        context = tags_card_context(request, resource, True, error=error)
+        return render(request, "_tags_card.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(RESOURCE_PAGES[resource.resource_type](resource))
+
+
+@require_POST
+def resource_tag_add(request: HttpRequest, resource_type: str, pk: int) -> HttpResponse:
+    resource = _editable_tagged(request, resource_type, pk)
+    form = TagChoiceForm(request.POST)
+    if not form.is_valid():
+        return _tags_changed(request, resource, error="Choose a tag to add.")
+    try:
+        tagging.append_tags(
+            user=request.user, resource=resource, tag_ids=[form.cleaned_data["tag"]]
+        )
+    except DomainError as error:
+        return _tags_changed(request, resource, error=error.message)
+    return _tags_changed(request, resource)
+
+
+@require_POST
+def resource_tag_remove(
+    request: HttpRequest, resource_type: str, pk: int, tag_pk: int
+) -> HttpResponse:
+    resource = _editable_tagged(request, resource_type, pk)
+    if tag_pk > MAX_ID:
+        raise Http404("No such tag.")  # the database driver would overflow
+    try:
+        tagging.detach_tag(user=request.user, resource=resource, tag_id=tag_pk)
+    except DomainError as error:
+        return _tags_changed(request, resource, error=error.message)
+    return _tags_changed(request, resource)
