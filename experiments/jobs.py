@@ -129,6 +129,8 @@ def submit_job(
         entrypoint=entrypoint,
         entrypoint_snapshot=snapshot,
         queue=queue,
+        queue_snapshot_id=queue.snapshot_id,
+        experiment_snapshot_id=experiment.snapshot_id,
         description=description,
         values=stored_values,
         artifact_values=stored_artifact_values,

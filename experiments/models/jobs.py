@@ -57,6 +57,14 @@ class Job(Resource):
         Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="jobs")
+    # The queue's and the experiment's snapshots when the job was submitted, as
+    # Dioptra keeps them: a job's refs name them as they were then.
+    queue_snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    experiment_snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     description = models.TextField(null=True, blank=True)
     values = models.JSONField(default=dict, help_text="Parameter values as strings.")
     artifact_values = models.JSONField(default=dict, blank=True)

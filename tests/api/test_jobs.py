@@ -131,6 +131,31 @@ def test_submit_with_timeout_and_an_older_entrypoint_snapshot(flow, writer):
     assert data["values"]["name"] == "world"
 
 
+def test_a_job_names_the_queue_and_experiment_as_they_were_when_submitted(flow, writer):
+    queue_then, experiment_then = flow.queue.snapshot_id, flow.experiment.snapshot_id
+    names_then = flow.queue.name, flow.experiment.name
+    job = submit(flow, writer)
+    definitions.update_queue(user=writer, queue=flow.queue, name="renamed-queue", description=None)
+    definitions.update_experiment(
+        user=writer,
+        experiment=flow.experiment,
+        name="renamed-experiment",
+        entrypoint_ids=[flow.entrypoint.pk],
+    )
+
+    data = send(logged_in(writer), "GET", f"/api/v1/jobs/{job.pk}").json()
+
+    assert flow.queue.snapshot_id != queue_then
+    assert data["queue"]["snapshotId"] == queue_then
+    assert data["queue"]["name"] == names_then[0]
+    assert data["queue"]["url"] == f"/api/v1/queues/{flow.queue.pk}/snapshots/{queue_then}"
+    assert data["experiment"]["snapshotId"] == experiment_then
+    assert data["experiment"]["name"] == names_then[1]
+    # The experiment's own job list shows the same refs.
+    listed = send(logged_in(writer), "GET", jobs_url(flow)).json()["data"][0]
+    assert listed["queue"] == data["queue"] and listed["experiment"] == data["experiment"]
+
+
 def test_submit_answers_what_a_later_get_shows(flow, writer):
     client = logged_in(writer)
 

@@ -25,7 +25,11 @@ def job_rows(user) -> QuerySet[Job]:
         with_resource_fields(Job.objects.visible_to(user), user)
         .defer("definition")
         .select_related("experiment__group", "entrypoint__group", "queue__group")
-        .annotate(entrypoint_snapshot_name=KeyTextTransform("name", "entrypoint_snapshot__data"))
+        .annotate(
+            entrypoint_snapshot_name=KeyTextTransform("name", "entrypoint_snapshot__data"),
+            queue_snapshot_name=KeyTextTransform("name", "queue_snapshot__data"),
+            experiment_snapshot_name=KeyTextTransform("name", "experiment_snapshot__data"),
+        )
         .prefetch_related(
             Prefetch(
                 "artifacts",
@@ -47,6 +51,16 @@ def snapshot_ref(route: str, resource, snapshot_id: int | None, name: str) -> di
     }
 
 
+def submitted_ref(route: str, job: Job, field: str) -> dict:
+    """The snapshot ref of the job's ``field`` (queue, experiment, entrypoint)
+    as submitted: ``{field}_snapshot_id`` and the ``{field}_snapshot_name``
+    annotation, or the resource's latest when the job did not record them."""
+    resource = getattr(job, field)
+    snapshot_id = getattr(job, f"{field}_snapshot_id") or resource.snapshot_id
+    name = getattr(job, f"{field}_snapshot_name", None) or resource.name
+    return snapshot_ref(route, resource, snapshot_id, name)
+
+
 def artifact_ref(artifact: Artifact) -> dict:
     return {
         "id": artifact.pk,
@@ -56,8 +70,9 @@ def artifact_ref(artifact: Artifact) -> dict:
 
 
 def job_shape(job: Job) -> dict:
-    """Needs ``job_rows``."""
-    entrypoint_name = getattr(job, "entrypoint_snapshot_name", None) or job.entrypoint.name
+    """Needs ``job_rows``. The queue, experiment and entrypoint refs name the
+    snapshots the job was submitted with (jobs older than that record fall
+    back to the latest)."""
     return {
         **resource_fields(job),
         "hasDraft": False,  # jobs have no drafts
@@ -66,16 +81,9 @@ def job_shape(job: Job) -> dict:
         "status": job.status,
         "values": job.values,
         "artifactValues": job.artifact_values,
-        "queue": snapshot_ref("queues", job.queue, job.queue.snapshot_id, job.queue.name),
-        "experiment": snapshot_ref(
-            "experiments", job.experiment, job.experiment.snapshot_id, job.experiment.name
-        ),
-        "entrypoint": snapshot_ref(
-            "entrypoints",
-            job.entrypoint,
-            job.entrypoint_snapshot_id or job.entrypoint.snapshot_id,
-            entrypoint_name,
-        ),
+        "queue": submitted_ref("queues", job, "queue"),
+        "experiment": submitted_ref("experiments", job, "experiment"),
+        "entrypoint": submitted_ref("entrypoints", job, "entrypoint"),
         "artifacts": [artifact_ref(a) for a in job.live_artifacts],
     }
 
@@ -87,6 +95,8 @@ def new_job_shape(job: Job) -> dict:
     as_just_created(job, job.creator)
     job.live_artifacts = []
     job.entrypoint_snapshot_name = job.entrypoint_snapshot.data["name"]
+    job.queue_snapshot_name = job.queue.name
+    job.experiment_snapshot_name = job.experiment.name
     return job_shape(job)
 
 
