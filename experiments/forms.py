@@ -433,6 +433,20 @@ class MemberAddForm(MemberFlagsForm):
         return {name: self.cleaned_data[name] for name in MEMBER_FLAG_HELP}
 
 
+class GroupForm(forms.Form):
+    """A group's name, to create or rename it. Blank, over-long and taken names
+    are definitions.create_group's and rename_group's to refuse."""
+
+    name = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off", "required": True}
+        ),
+        help_text="Unique among all groups; members find the group's resources by it.",
+    )
+
+
 # Jobs ------------------------------------------------------------------------------
 
 # The widget of each entrypoint parameter type; values are posted as text and

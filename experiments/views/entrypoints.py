@@ -30,6 +30,7 @@ from ..models import (
     Queue,
 )
 from ..workflows import build_description, plugin_snapshots
+from .history import history_context
 from .shared import (
     add_domain_error,
     choose_template,
@@ -95,6 +96,7 @@ def entrypoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("name"),
         "can_edit": can_edit,
         **tags_card_context(request, entrypoint, can_edit),
+        **history_context(entrypoint),
     }
     return render(request, "entrypoints/entrypoint_detail.html", context)
 

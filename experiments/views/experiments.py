@@ -15,6 +15,7 @@ from .. import definitions
 from ..errors import DomainError
 from ..forms import ExperimentForm
 from ..models import Entrypoint, Experiment, Job, Queue
+from .history import history_context
 from .jobs import job_submit_form
 from .shared import (
     PAGE_SIZE,
@@ -95,6 +96,7 @@ def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if context["can_edit"]:
         context["job_form"] = job_submit_form(experiment, user)
     context.update(tags_card_context(request, experiment, context["can_edit"]))
+    context.update(history_context(experiment))
     return render(request, "experiments/experiment_detail.html", context)
 
 

@@ -1,5 +1,6 @@
 """Group pages: the groups a user belongs to, and one group with its members.
-Owners and admins manage the members in the page; everyone else only sees them."""
+Anyone may create a group. Owners and admins rename or delete it and manage
+its members in the page; everyone else only sees them."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import definitions
+from ..definitions.groups import create_group, delete_group, rename_group
 from ..errors import DomainError
-from ..forms import MEMBER_FLAG_HELP, MemberAddForm, MemberFlagsForm
-from ..models import Entrypoint, Experiment, Group, GroupMembership, Queue
-from .shared import add_domain_error, is_fragment_request
+from ..forms import MEMBER_FLAG_HELP, GroupForm, MemberAddForm, MemberFlagsForm
+from ..models import PUBLIC_GROUP_NAME, Entrypoint, Experiment, Group, GroupMembership, Queue
+from .shared import add_domain_error, choose_template, is_fragment_request, redirect_after_save
 
 MEMBER_FLAGS = definitions.MEMBER_FLAGS
 
@@ -41,10 +43,10 @@ def _readable_group(request: HttpRequest, pk: int) -> Group:
     return get_object_or_404(Group.objects.readable_by(request.user), pk=pk)
 
 
-def _managed_group(request: HttpRequest, pk: int) -> Group:
+def _managed_group(request: HttpRequest, pk: int, *, doing: str = "manage its members") -> Group:
     group = _readable_group(request, pk)
     if not group.can_manage(request.user):
-        raise PermissionDenied("Only the group's owners and admins may manage its members.")
+        raise PermissionDenied(f"Only the group's owners and admins may {doing}.")
     return group
 
 
@@ -95,12 +97,77 @@ def _render_members(
         "queues": Queue.objects.visible_to(user).filter(group=group).count(),
     }
     context["own_membership"] = next((m for m in memberships if m.user_id == user.pk), None)
+    # Only to offer the buttons: definitions.groups refuses renaming or deleting `public`.
+    context["can_change_group"] = can_manage and group.name != PUBLIC_GROUP_NAME
     return render(request, "groups/group_detail.html", context)
 
 
 @require_GET
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_members(request, _readable_group(request, pk))
+
+
+@require_http_methods(["GET", "POST"])
+def group_create(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = create_group(user=request.user, name=form.cleaned_data["name"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Group {group.name} created; you are its owner.")
+            return redirect_after_save(request, reverse("group_detail", args=[group.pk]))
+    return render(
+        request, choose_template(request, "groups/group_form.html", "group-form"), {"form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = _managed_group(request, pk, doing="rename it")
+    form = GroupForm(request.POST or None, initial={"name": group.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            rename_group(user=request.user, group=group, name=form.cleaned_data["name"])
+        except DomainError as error:
+            group.refresh_from_db()  # the refused name was rolled back
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Group {group.name} saved.")
+            return redirect_after_save(request, reverse("group_detail", args=[group.pk]))
+    return render(
+        request,
+        choose_template(request, "groups/group_form.html", "group-form"),
+        {"form": form, "group": group},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    group = _managed_group(request, pk, doing="delete it")
+    if request.method == "POST":
+        try:
+            delete_group(user=request.user, group=group)
+        except DomainError as error:
+            # e.g. it still owns resources: its page shows which kinds, linked.
+            messages.error(request, error.message)
+            return redirect_after_save(request, reverse("group_detail", args=[group.pk]))
+        messages.success(request, f"Group {group.name} deleted.")
+        return redirect_after_save(request, reverse("group_list"))
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "resource": group,
+            "kind": "group",
+            "list_url": reverse("group_list"),
+            "list_label": "Groups",
+            "detail_url": reverse("group_detail", args=[group.pk]),
+            "consequence": "Its members lose their membership. Only a group that owns no "
+            "resources can be deleted.",
+        },
+    )
 
 
 def _after_change(request: HttpRequest, group: Group, message: str) -> HttpResponse:

@@ -15,6 +15,7 @@ from .. import definitions
 from ..errors import DomainError
 from ..forms import MLModelForm, ModelVersionDescriptionForm, ModelVersionForm
 from ..models import Artifact, MLModel
+from .history import history_context
 from .shared import (
     add_domain_error,
     choose_template,
@@ -82,6 +83,7 @@ def render_detail(
         "can_edit": can_edit,
         "version_form": (form or version_form(request)) if can_edit else None,
         **tags_card_context(request, model, can_edit),
+        **history_context(model),
     }
     return render(request, "models/model_detail.html", context)
 

@@ -15,6 +15,7 @@ from .. import definitions
 from ..errors import DomainError
 from ..forms import ParameterTypeForm
 from ..models import PluginParameterType
+from .history import history_context
 from .shared import (
     add_domain_error,
     choose_template,
@@ -65,9 +66,9 @@ def parameter_type_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "parameter_type": parameter_type,
             "structure_text": _structure_text(parameter_type.structure),
-            "snapshots": parameter_type.snapshots().select_related("user").order_by("-id")[:20],
             "can_edit": can_edit,
             **tags_card_context(request, parameter_type, can_edit),
+            **history_context(parameter_type),
         },
     )
 

@@ -22,6 +22,7 @@ from ..forms import (
     parameter_type_choices,
 )
 from ..models import Entrypoint, Plugin, PluginFile, PluginTask, PluginTaskParameter
+from .history import history_context
 from .shared import (
     add_domain_error,
     choose_template,
@@ -34,8 +35,6 @@ from .shared import (
     writable_group_ids,
 )
 from .tags import tags_card_context
-
-SNAPSHOTS_SHOWN = 20
 
 
 @require_GET
@@ -98,7 +97,6 @@ def plugin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     files = list(_alive_files(plugin))
     for file in files:
         file.signatures = task_signatures(file.tasks.all())
-    snapshots = plugin.snapshots().select_related("user").order_by("-id")
     entrypoints = (
         Entrypoint.objects.visible_to(user)
         .filter(pinned_plugins__plugin=plugin)
@@ -117,11 +115,10 @@ def plugin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plugin": plugin,
         "files": files,
-        "snapshots": snapshots[:SNAPSHOTS_SHOWN],
-        "snapshot_count": snapshots.count(),
         "entrypoints": entrypoints,
         "can_edit": can_edit,
         **tags_card_context(request, plugin, can_edit),
+        **history_context(plugin),
     }
     return render(request, "plugins/plugin_detail.html", context)
 
@@ -215,9 +212,9 @@ def plugin_file_detail(request: HttpRequest, pk: int, file_pk: int) -> HttpRespo
             "file": file,
             "signatures": task_signatures(file.tasks.all()),
             "lines": file.contents.splitlines(),
-            "snapshots": file.snapshots().select_related("user").order_by("-id")[:SNAPSHOTS_SHOWN],
             "can_edit": can_edit,
             **tags_card_context(request, file, can_edit),
+            **history_context(file),
         },
     )
 

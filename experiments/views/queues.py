@@ -12,6 +12,7 @@ from .. import definitions
 from ..errors import DomainError
 from ..forms import QueueForm
 from ..models import Entrypoint, Queue
+from .history import history_context
 from .shared import (
     add_domain_error,
     choose_template,
@@ -60,6 +61,7 @@ def queue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entrypoints": entrypoints,
         "can_edit": can_edit,
         **tags_card_context(request, queue, can_edit),
+        **history_context(queue),
     }
     return render(request, "queues/queue_detail.html", context)
 
