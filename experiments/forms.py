@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib.auth import password_validation
 
-from .definitions import TaskSpec
+from .definitions import ArtifactParameterSpec, TaskSpec
 from .engine.sections import ParameterCoercionError
+from .jobs import artifact_value_field
 from .models import (
     NAME_MAX_LENGTH,
     Entrypoint,
@@ -29,6 +30,8 @@ from .models import (
 from .models.resources import NamedResource
 
 NAME_WIDGET = forms.TextInput(attrs={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"})
+# The largest id a database column holds; a bigger one posted is refused as input.
+MAX_ID = 2**63 - 1
 
 
 class GroupChoiceField(forms.ModelChoiceField):
@@ -177,6 +180,97 @@ class ParameterForm(forms.Form):
 
 
 ParameterFormSet = forms.formset_factory(ParameterForm, extra=1)
+
+
+@dataclass
+class ArtifactOutputRow:
+    name: str = ""
+    type_id: int | None = None
+    missing_type: bool = False
+
+
+class ArtifactParameterForm(forms.Form):
+    """One artifact parameter of an entrypoint: an input a job takes from an
+    artifact an earlier job saved, with the outputs loading that artifact yields.
+
+    The outputs are rows the page adds and removes, posted as
+    ``<prefix>-out-<r>-name`` and ``<prefix>-out-<r>-type`` (a type id); the
+    indices only order them. An output without a name is dropped, and so is a
+    parameter left blank; the domain names what is wrong in the rest.
+    """
+
+    name = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-sm font-monospace",
+                "placeholder": "e.g. trained_model",
+                "aria-label": "Artifact parameter name",
+                "autocomplete": "off",
+            }
+        ),
+    )
+
+    def __init__(self, *args, types, **kwargs):
+        """``types``: the parameter types the user may choose for an output."""
+        super().__init__(*args, **kwargs)
+        self.types = types
+        if self.is_bound:
+            key = re.compile(rf"^{re.escape(self.add_prefix('out-'))}(\d+)-name$")
+            rows = [
+                ArtifactOutputRow(
+                    name=self.data.get(self.add_prefix(f"out-{i}-name"), "").strip(),
+                    type_id=_int_or_none(self.data.get(self.add_prefix(f"out-{i}-type"))),
+                )
+                for i in _indices(self.data, key)
+            ]
+            self.outputs = [row for row in rows if row.name]
+        else:
+            self.outputs = [
+                ArtifactOutputRow(name, type_id)
+                for name, type_id in self.initial.get("outputs", [])
+            ]
+
+    @property
+    def shown_outputs(self) -> list[ArtifactOutputRow]:
+        """The outputs, or one blank row to fill in."""
+        return self.outputs or [ArtifactOutputRow()]
+
+    def has_changed(self) -> bool:
+        # A formset leaves an unchanged extra row uncleaned; outputs are a change too.
+        return super().has_changed() or bool(self.outputs)
+
+    def clean(self):
+        cleaned = super().clean()
+        for output in self.outputs:
+            if output.type_id is None:
+                output.missing_type = True
+                self.add_error(None, f"Choose the type of output {output.name!r}.")
+        return cleaned
+
+    def is_blank(self) -> bool:
+        return not self.cleaned_data.get("name", "").strip() and not self.outputs
+
+    def spec(self) -> ArtifactParameterSpec:
+        return ArtifactParameterSpec(
+            name=self.cleaned_data.get("name", ""),
+            outputs=[(output.name, output.type_id) for output in self.outputs],
+        )
+
+
+class BaseArtifactParameterFormSet(forms.BaseFormSet):
+    def specs(self) -> list[ArtifactParameterSpec]:
+        return [row.spec() for row in self if not row.is_blank()]
+
+    def add_error(self, message: str) -> None:
+        """A refusal of the domain, shown above the rows (it names the parameter)."""
+        self.non_form_errors().append(message)
+
+
+ArtifactParameterFormSet = forms.formset_factory(
+    ArtifactParameterForm, formset=BaseArtifactParameterFormSet, extra=1
+)
 
 
 # Plugins and parameter types ------------------------------------------------------
@@ -366,7 +460,11 @@ def _indices(data, pattern: re.Pattern) -> list[int]:
 
 
 def _int_or_none(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    """A posted id, or None for anything else (a number too big to be an id too)."""
+    if not (isinstance(value, str) and value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
 
 
 def parameter_type_choices(user):
@@ -466,8 +564,14 @@ BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
 
 class JobSubmitForm(forms.Form):
-    """Run one of an experiment's entrypoints: choose it, then its queue and
-    parameter values (one field per parameter, ``value_<position>``).
+    """Run one of an experiment's entrypoints: choose it, then its queue,
+    parameter values (one field per parameter, ``value_<position>``) and, for
+    each artifact parameter, an artifact an earlier job saved
+    (``artifact_<position>``).
+
+    An artifact is posted as a plain id, not checked against the choices:
+    submit_job resolves it, so an artifact the user may not read, or of the
+    wrong types, is refused with the same words as in the API.
 
     ``shown_entrypoint`` is the entrypoint whose parameters the page showed;
     when the posted entrypoint differs (a browser without JavaScript changed
@@ -484,16 +588,21 @@ class JobSubmitForm(forms.Form):
     )
     shown_entrypoint = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, entrypoints, **kwargs):
-        """``entrypoints``: the experiment's, with their parameters and visible queues."""
+    def __init__(self, *args, entrypoints, artifacts, **kwargs):
+        """``entrypoints``: the experiment's, with their parameters, artifact
+        parameters (with their outputs' types) and visible queues; ``artifacts``:
+        (id, job id, uri, snapshot id) of the artifacts to offer, read only if
+        the chosen entrypoint takes any."""
         super().__init__(*args, **kwargs)
         self.fields["entrypoint"].queryset = entrypoints
         self.chosen_entrypoint = self._chosen_entrypoint(entrypoints)
-        self.parameters = (
-            list(self.chosen_entrypoint.parameters.all()) if self.chosen_entrypoint else []
-        )
+        self.parameters = []
+        self.artifact_parameters = []
+        self.artifact_snapshots = {}  # artifact id -> the snapshot offered
         if self.chosen_entrypoint is None:
             return
+        self.parameters = list(self.chosen_entrypoint.parameters.all())
+        self.artifact_parameters = list(self.chosen_entrypoint.artifact_parameters.all())
         self.fields["shown_entrypoint"].initial = self.chosen_entrypoint.pk
         queues = list(self.chosen_entrypoint.queues.all())  # the ones the user may see
         self.fields["queue"] = forms.ModelChoiceField(
@@ -508,6 +617,16 @@ class JobSubmitForm(forms.Form):
         )
         for parameter in self.parameters:
             self.fields[self.value_field(parameter)] = self._value_field(parameter)
+        if self.artifact_parameters:
+            artifacts = list(artifacts)
+            self.artifact_snapshots = {pk: snapshot_id for pk, _, _, snapshot_id in artifacts}
+            choices = [("", "Choose an artifact…")] + [
+                (pk, f"job #{job_id} · {uri}") for pk, job_id, uri, _ in artifacts
+            ]
+            for parameter in self.artifact_parameters:
+                self.fields[self.artifact_field(parameter)] = self._artifact_field(
+                    parameter, choices
+                )
         self.fields["description"] = forms.CharField(
             required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2})
         )
@@ -522,9 +641,8 @@ class JobSubmitForm(forms.Form):
         """The posted entrypoint, else the initial one; None if not one of ``entrypoints``."""
         chosen = self.data.get("entrypoint") if self.is_bound else None
         chosen = str(chosen or self.initial.get("entrypoint") or "")
-        if not chosen.isdigit() or len(chosen) > 18:
-            return None
-        return entrypoints.filter(pk=int(chosen)).first()
+        pk = _int_or_none(chosen)
+        return None if pk is None else entrypoints.filter(pk=pk).first()
 
     @staticmethod
     def value_field(parameter) -> str:
@@ -555,6 +673,43 @@ class JobSubmitForm(forms.Form):
     def parameter_fields(self) -> list[forms.BoundField]:
         return [self[self.value_field(parameter)] for parameter in self.parameters]
 
+    @staticmethod
+    def artifact_field(parameter) -> str:
+        return f"artifact_{parameter.position}"
+
+    @staticmethod
+    def _artifact_field(parameter, choices) -> forms.Field:
+        outputs = ", ".join(
+            f"{output.name}: {output.parameter_type.name}" for output in parameter.outputs.all()
+        )
+        return forms.IntegerField(
+            label=parameter.name,
+            min_value=1,
+            max_value=MAX_ID,
+            widget=forms.Select(choices=choices),
+            help_text=f"An artifact whose artifact task loads it as {outputs}; "
+            "the newest ones are offered.",
+            error_messages={
+                "required": f"Choose the artifact {parameter.name} is taken from.",
+                "invalid": "Choose the artifact by its id.",
+            },
+        )
+
+    @property
+    def has_artifacts(self) -> bool:
+        """Whether there is any artifact to offer."""
+        return bool(self.artifact_snapshots)
+
+    def artifact_fields(self) -> list[forms.BoundField]:
+        return [self[self.artifact_field(parameter)] for parameter in self.artifact_parameters]
+
+    def artifact_error_fields(self) -> dict[str, str]:
+        """The field of each artifact parameter's submit errors, to this form's field."""
+        return {
+            artifact_value_field(parameter.name): self.artifact_field(parameter)
+            for parameter in self.artifact_parameters
+        }
+
     @property
     def entrypoint_changed(self) -> bool:
         """The posted entrypoint is not the one whose parameters were shown."""
@@ -582,6 +737,15 @@ class JobSubmitForm(forms.Form):
             for parameter in self.parameters
             if self.cleaned_data.get(self.value_field(parameter))
         }
+
+    def artifact_values(self) -> dict[str, dict]:
+        """Each artifact parameter's artifact, at the snapshot the page offered
+        (None for one it did not offer: submit_job takes its latest, if readable)."""
+        values = {}
+        for parameter in self.artifact_parameters:
+            pk = self.cleaned_data[self.artifact_field(parameter)]
+            values[parameter.name] = {"id": pk, "snapshotId": self.artifact_snapshots.get(pk)}
+        return values
 
 
 # Models ----------------------------------------------------------------------------
@@ -620,6 +784,14 @@ class ModelVersionForm(forms.Form):
 
 
 class ModelVersionDescriptionForm(forms.Form):
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), strip=False
+    )
+
+
+class ArtifactDescriptionForm(forms.Form):
+    """What an artifact page lets a writer change; the job decided the rest."""
+
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), strip=False
     )

@@ -299,7 +299,7 @@ def _check_artifact_values(
     for name, parameter in by_name.items():
         if name not in given:
             raise InvalidInputError(
-                f"artifact parameter {name!r} needs an artifact", field="artifactValues"
+                f"artifact parameter {name!r} needs an artifact", field=artifact_value_field(name)
             )
         artifact, snapshot_id = _artifact_for(user, name, given[name])
         expected = [o["parameterType"] for o in parameter.get("outputParams", [])]
@@ -308,7 +308,7 @@ def _check_artifact_values(
             raise InvalidInputError(
                 f"artifact {artifact.pk} has no artifact task to load it with, so it cannot be "
                 f"used for {name!r}",
-                field="artifactValues",
+                field=artifact_value_field(name),
             )
         outputs = [
             p.parameter_type_id for p in task.parameters.all() if p.direction == p.Direction.OUTPUT
@@ -317,13 +317,13 @@ def _check_artifact_values(
             raise InvalidInputError(
                 f"artifact {artifact.pk} gives outputs of types {_type_names(outputs)}, but "
                 f"artifact parameter {name!r} expects {_type_names(expected)}",
-                field="artifactValues",
+                field=artifact_value_field(name),
             )
         plugins = plugin_snapshots([artifact.plugin_snapshot_id])
         if not plugins:
             raise InvalidInputError(
                 f"artifact {artifact.pk} has no plugin snapshot to load it with",
-                field="artifactValues",
+                field=artifact_value_field(name),
             )
         frozen[name] = {
             "artifactId": artifact.pk,
@@ -336,11 +336,17 @@ def _check_artifact_values(
     return frozen, stored
 
 
+def artifact_value_field(name: str) -> str:
+    """The field an error about one artifact parameter's value names, so a
+    page can show it next to that parameter's choice."""
+    return f"artifactValues.{name}"
+
+
 def _artifact_for(user, name: str, value: Any) -> tuple[Artifact, int]:
     if not isinstance(value, Mapping) or not _is_id(value.get("id")):
         raise InvalidInputError(
             f"artifact parameter {name!r} needs {{'id': <artifact id>, 'snapshotId': <id>}}",
-            field="artifactValues",
+            field=artifact_value_field(name),
         )
     artifact = (
         Artifact.objects.visible_to(user)
@@ -350,14 +356,14 @@ def _artifact_for(user, name: str, value: Any) -> tuple[Artifact, int]:
         .first()
     )
     if artifact is None:
-        raise NotFoundError("artifact", field="artifactValues", id=value["id"])
+        raise NotFoundError("artifact", field=artifact_value_field(name), id=value["id"])
     snapshot_id = value.get("snapshotId")
     if snapshot_id is None:
         return artifact, artifact.snapshot_id
     if not _is_id(snapshot_id) or not artifact.snapshots().filter(pk=snapshot_id).exists():
         raise NotFoundError(
             "artifact snapshot",
-            field="artifactValues",
+            field=artifact_value_field(name),
             artifact_id=artifact.pk,
             snapshot_id=snapshot_id,
         )

@@ -3,6 +3,7 @@ from django.urls import path
 
 from .views import (
     accounts,
+    artifacts,
     entrypoints,
     experiments,
     groups,
@@ -128,6 +129,9 @@ urlpatterns = [
     path("jobs/", jobs.job_list, name="job_list"),
     path("jobs/<int:pk>/", jobs.job_detail, name="job_detail"),
     path("jobs/<int:pk>/cancel/", jobs.job_cancel, name="job_cancel"),
+    path("artifacts/", artifacts.artifact_list, name="artifact_list"),
+    path("artifacts/<int:pk>/", artifacts.artifact_detail, name="artifact_detail"),
+    path("artifacts/<int:pk>/edit/", artifacts.artifact_edit, name="artifact_edit"),
     path("artifacts/<int:pk>/download/", jobs.artifact_download, name="artifact_download"),
     path("models/", ml_models.model_list, name="model_list"),
     path("models/new/", ml_models.model_create, name="model_create"),

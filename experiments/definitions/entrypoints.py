@@ -106,7 +106,8 @@ def _replace_artifact_parameters(
             PluginParameterType, user, [t for _, t in spec.outputs], field="artifactParameters"
         )
         by_id = {t.pk: t for t in types}
-        output_names = [output_name for output_name, _ in spec.outputs]
+        outputs = [(_clean_output_name(name, output), type_id) for output, type_id in spec.outputs]
+        output_names = [output for output, _ in outputs]
         if len(set(output_names)) != len(output_names):
             raise InvalidInputError(
                 f"Artifact parameter {name!r} names an output twice.", field="artifactParameters"
@@ -118,8 +119,19 @@ def _replace_artifact_parameters(
                 name=output_name,
                 parameter_type=by_id[type_id],
             )
-            for index, (output_name, type_id) in enumerate(spec.outputs)
+            for index, (output_name, type_id) in enumerate(outputs)
         )
+
+
+def _clean_output_name(parameter: str, name: str) -> str:
+    try:
+        return clean_name(name, field="artifactParameters")
+    except InvalidInputError as error:
+        raise InvalidInputError(
+            f"An output of artifact parameter {parameter!r}: "
+            f"{error.message[:1].lower()}{error.message[1:]}",
+            field="artifactParameters",
+        ) from None
 
 
 def _pin_plugins(

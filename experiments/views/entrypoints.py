@@ -1,5 +1,6 @@
 """Entrypoint pages: list, detail, create, edit, delete. The form carries a
-small formset of typed parameters, the plugins the task graph calls, and
+small formset of typed parameters, one of artifact parameters (each with the
+outputs its artifact loads as), the plugins the task graph calls, and
 checks the workflow as you type (`entrypoint_validate`). The detail page shows
 the tasks of the pinned plugin versions and syncs them to the latest."""
 
@@ -20,9 +21,15 @@ from ..definitions import ArtifactParameterSpec, ParameterSpec
 from ..engine.sections import plugin_module
 from ..engine.validation import Issue, validate
 from ..errors import DomainError, WorkflowInvalidError
-from ..forms import EntrypointForm, ParameterFormSet
+from ..forms import (
+    ArtifactParameterFormSet,
+    EntrypointForm,
+    ParameterFormSet,
+    parameter_type_choices,
+)
 from ..models import (
     Entrypoint,
+    EntrypointArtifactOutput,
     Experiment,
     Group,
     Plugin,
@@ -45,6 +52,7 @@ from .shared import (
 from .tags import tags_card_context
 
 PARAMETERS_PREFIX = "parameters"
+ARTIFACT_PARAMETERS_PREFIX = "artifact_parameters"
 
 
 @require_GET
@@ -85,6 +93,7 @@ def entrypoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "entrypoint": entrypoint,
         "parameters": entrypoint.parameters.all(),
+        "artifact_parameters": _artifact_parameters_with_types(entrypoint),
         "queues": Queue.objects.visible_to(user).filter(entrypoints=entrypoint).order_by("name"),
         "pinned": pinned,
         "can_sync": can_edit and any(pin.outdated or pin.deleted for pin in pinned),
@@ -165,11 +174,20 @@ def _pinned_ids(entrypoint: Entrypoint | None, *, artifact: bool) -> list[int]:
     ]
 
 
+def _artifact_parameters_with_types(entrypoint: Entrypoint) -> list:
+    outputs = EntrypointArtifactOutput.objects.select_related("parameter_type")
+    return list(
+        entrypoint.artifact_parameters.prefetch_related(Prefetch("outputs", queryset=outputs))
+    )
+
+
 def _entrypoint_forms(request: HttpRequest, entrypoint: Entrypoint | None):
-    """The form and parameter formset, bound to the POST if there is one."""
+    """The form and the formsets of parameters and artifact parameters, bound
+    to the POST if there is one."""
     data = request.POST if request.method == "POST" else None
     initial = None
     parameters = None
+    artifact_parameters = None
     if entrypoint is not None:
         initial = {
             "name": entrypoint.name,
@@ -184,9 +202,19 @@ def _entrypoint_forms(request: HttpRequest, entrypoint: Entrypoint | None):
             {"name": p.name, "parameter_type": p.parameter_type, "default_value": p.default_value}
             for p in entrypoint.parameters.all()
         ]
+        artifact_parameters = [
+            {"name": a.name, "outputs": [(o.name, o.parameter_type_id) for o in a.outputs.all()]}
+            for a in entrypoint.artifact_parameters.prefetch_related("outputs")
+        ]
     form = EntrypointForm(data, user=request.user, creating=entrypoint is None, initial=initial)
     formset = ParameterFormSet(data, prefix=PARAMETERS_PREFIX, initial=parameters)
-    return form, formset
+    artifact_formset = ArtifactParameterFormSet(
+        data,
+        prefix=ARTIFACT_PARAMETERS_PREFIX,
+        initial=artifact_parameters,
+        form_kwargs={"types": list(parameter_type_choices(request.user))},
+    )
+    return form, formset, artifact_formset
 
 
 def _chosen_plugin_ids(form, entrypoint: Entrypoint | None, *, artifact: bool) -> list[int] | None:
@@ -208,8 +236,8 @@ def _render_form(request: HttpRequest, context: dict) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, form, formset, entrypoint: Entrypoint | None):
-    """Create or update from the valid form; None and the errors in the form when refused."""
+def _save(request: HttpRequest, form, formset, artifact_formset, entrypoint: Entrypoint | None):
+    """Create or update from the valid forms; None and the errors in them when refused."""
     values = {
         "user": request.user,
         "name": form.cleaned_data["name"],
@@ -217,6 +245,7 @@ def _save(request: HttpRequest, form, formset, entrypoint: Entrypoint | None):
         "task_graph": form.cleaned_data["task_graph"],
         "artifact_graph": form.cleaned_data["artifact_graph"],
         "parameters": _parameter_specs(formset),
+        "artifact_parameters": artifact_formset.specs(),
         "queue_ids": [queue.pk for queue in form.cleaned_data["queues"]],
     }
     plugin_ids = _chosen_plugin_ids(form, entrypoint, artifact=False)
@@ -233,8 +262,6 @@ def _save(request: HttpRequest, form, formset, entrypoint: Entrypoint | None):
             entrypoint=entrypoint,
             plugin_ids=plugin_ids,
             artifact_plugin_ids=artifact_plugin_ids,
-            # The page does not edit these; pass them on unchanged.
-            artifact_parameters=_artifact_parameter_specs(entrypoint),
             **values,
         )
     except WorkflowInvalidError as error:
@@ -243,9 +270,15 @@ def _save(request: HttpRequest, form, formset, entrypoint: Entrypoint | None):
             "artifact_graph": form.cleaned_data["artifact_graph"],
         }
         for shown in explain_issues(error.issues, texts):
-            form.add_error(shown.field if shown.field in form.fields else None, shown.text)
+            if shown.field == "artifact_parameters":
+                artifact_formset.add_error(shown.text)
+            else:
+                form.add_error(shown.field if shown.field in form.fields else None, shown.text)
     except DomainError as error:
-        add_domain_error(form, error, fields={"taskGraph": "task_graph"})
+        if error.field == "artifactParameters":
+            artifact_formset.add_error(error.message)
+        else:
+            add_domain_error(form, error, fields={"taskGraph": "task_graph"})
     if entrypoint is not None:
         entrypoint.refresh_from_db()  # the refused change was rolled back
     return None
@@ -253,28 +286,38 @@ def _save(request: HttpRequest, form, formset, entrypoint: Entrypoint | None):
 
 @require_http_methods(["GET", "POST"])
 def entrypoint_create(request: HttpRequest) -> HttpResponse:
-    form, formset = _entrypoint_forms(request, None)
-    if request.method == "POST" and form.is_valid() & formset.is_valid():
-        entrypoint = _save(request, form, formset, None)
+    form, formset, artifact_formset = _entrypoint_forms(request, None)
+    if request.method == "POST" and (
+        form.is_valid() & formset.is_valid() & artifact_formset.is_valid()
+    ):
+        entrypoint = _save(request, form, formset, artifact_formset, None)
         if entrypoint is not None:
             messages.success(request, f"Entrypoint {entrypoint.name} created.")
             return redirect_after_save(request, reverse("entrypoint_detail", args=[entrypoint.pk]))
-    return _render_form(request, {"form": form, "formset": formset})
+    return _render_form(
+        request, {"form": form, "formset": formset, "artifact_formset": artifact_formset}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def entrypoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entrypoint = editable_or_403(Entrypoint, request, pk)
-    form, formset = _entrypoint_forms(request, entrypoint)
+    form, formset, artifact_formset = _entrypoint_forms(request, entrypoint)
     saved = (
         request.method == "POST"
-        and form.is_valid() & formset.is_valid()
-        and _save(request, form, formset, entrypoint) is not None
+        and form.is_valid() & formset.is_valid() & artifact_formset.is_valid()
+        and _save(request, form, formset, artifact_formset, entrypoint) is not None
     )
     if saved:
         messages.success(request, f"Entrypoint {entrypoint.name} saved.")
         return redirect_after_save(request, reverse("entrypoint_detail", args=[entrypoint.pk]))
-    return _render_form(request, {"form": form, "formset": formset, "entrypoint": entrypoint})
+    context = {
+        "form": form,
+        "formset": formset,
+        "artifact_formset": artifact_formset,
+        "entrypoint": entrypoint,
+    }
+    return _render_form(request, context)
 
 
 # Checking the workflow as it is typed ---------------------------------------------
@@ -301,6 +344,7 @@ FIELD_LABELS = {
     "task_graph": "Task graph",
     "artifact_graph": "Artifact output graph",
     "parameters": "Parameters",
+    "artifact_parameters": "Artifact parameters",
 }
 ARTIFACT_OUTPUT = re.compile(r'artifact output "([^"]+)"')
 
@@ -337,6 +381,8 @@ def explain_issues(issues: list[Issue], texts: dict[str, str]) -> list[ShownIssu
             message.startswith(("default value", "parameter ", 'in parameter "'))
         ):
             field = "parameters"
+        elif issue.step is None and message.startswith('artifact input "'):
+            field = "artifact_parameters"
         else:
             field = "task_graph"
         if issue.step is not None:
@@ -352,10 +398,13 @@ def explain_issues(issues: list[Issue], texts: dict[str, str]) -> list[ShownIssu
     return shown
 
 
-def _issues_of_unsaved_form(request, form, formset, entrypoint: Entrypoint | None) -> list[Issue]:
+def _issues_of_unsaved_form(
+    request, form, formset, artifact_formset, entrypoint: Entrypoint | None
+) -> list[Issue]:
     """Validate the workflow as the form would save it, without saving."""
     form.is_valid()
     formset.is_valid()
+    artifact_formset.is_valid()
     data = form.cleaned_data
     if entrypoint is not None:
         group_id = entrypoint.group_id
@@ -383,26 +432,38 @@ def _issues_of_unsaved_form(request, form, formset, entrypoint: Entrypoint | Non
             ]
         else:
             snapshot_ids = [plugin.snapshot_id for plugin in data["plugins"]]
-    artifact_parameters = []
-    if entrypoint is not None:
-        artifact_parameters = [
-            parameter.as_dict()
-            for parameter in entrypoint.artifact_parameters.prefetch_related("outputs")
-        ]
     description, issues = build_description(
         group_id=group_id or 0,
         task_graph=data.get("task_graph", ""),
         artifact_graph=data.get("artifact_graph", ""),
         parameters=parameters,
-        artifact_parameters=artifact_parameters,
+        artifact_parameters=_unsaved_artifact_parameters(artifact_formset),
         plugin_snapshot_ids=snapshot_ids,
     )
     return issues if description is None else validate(description)
 
 
+def _unsaved_artifact_parameters(artifact_formset) -> list[dict]:
+    """The named artifact parameters of the form, with the outputs whose type is
+    one the user may choose (saving refuses the rest, with the reasons)."""
+    parameters = []
+    for row in artifact_formset:
+        name = row.cleaned_data.get("name", "").strip() if hasattr(row, "cleaned_data") else ""
+        if not name:
+            continue
+        type_ids = {t.pk for t in row.types}
+        outputs = [
+            {"name": output.name, "parameterType": output.type_id}
+            for output in row.outputs
+            if output.type_id in type_ids
+        ]
+        parameters.append({"name": name, "outputParams": outputs})
+    return parameters
+
+
 def _validate(request: HttpRequest, entrypoint: Entrypoint | None) -> HttpResponse:
-    form, formset = _entrypoint_forms(request, entrypoint)
-    issues = _issues_of_unsaved_form(request, form, formset, entrypoint)
+    form, formset, artifact_formset = _entrypoint_forms(request, entrypoint)
+    issues = _issues_of_unsaved_form(request, form, formset, artifact_formset, entrypoint)
     texts = {
         "task_graph": request.POST.get("task_graph", ""),
         "artifact_graph": request.POST.get("artifact_graph", ""),
@@ -410,6 +471,7 @@ def _validate(request: HttpRequest, entrypoint: Entrypoint | None) -> HttpRespon
     context = {
         "form": form,
         "formset": formset,
+        "artifact_formset": artifact_formset,
         "entrypoint": entrypoint,
         "checked": True,
         "workflow_issues": explain_issues(issues, texts),

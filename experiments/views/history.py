@@ -17,10 +17,9 @@ from .tags import RESOURCE_PAGES
 
 SNAPSHOTS_SHOWN = 20
 
-# Resource types whose history has a page. A job's snapshots only follow its
-# status, and an artifact has no page to come back to.
+# Resource types whose history has a page. A job's snapshots only follow its status.
 HISTORY_MODELS: dict[str, type[Resource]] = {
-    name: model for name, model in TAGGABLE_MODELS.items() if name not in {"job", "artifact"}
+    name: model for name, model in TAGGABLE_MODELS.items() if name != "job"
 }
 
 # A string longer than this, or with a line break, is shown as a block, and

@@ -19,7 +19,16 @@ from django_htmx.http import trigger_client_event
 from ..errors import DomainError
 from ..forms import JobSubmitForm
 from ..jobs import cancel_job, submit_job
-from ..models import Artifact, Entrypoint, Experiment, Job, JobLog, Queue
+from ..models import (
+    Artifact,
+    Entrypoint,
+    EntrypointArtifactOutput,
+    Experiment,
+    Job,
+    JobLog,
+    Queue,
+)
+from .ml_models import ARTIFACT_CHOICES
 from .shared import (
     PAGE_SIZE,
     Listing,
@@ -40,13 +49,16 @@ SUBMIT_FIELDS = {"entrypoint": "entrypoint", "queue": "queue", "timeout": "timeo
 
 
 def runnable_entrypoints(experiment: Experiment, user):
-    """The experiment's entrypoints the user may see, with parameters and live queues."""
+    """The experiment's entrypoints the user may see, with parameters, artifact
+    parameters and live queues."""
+    outputs = EntrypointArtifactOutput.objects.select_related("parameter_type")
     return (
         Entrypoint.objects.visible_to(user)
         .filter(experiments=experiment)
         .select_related("group")
         .prefetch_related(
             "parameters",
+            Prefetch("artifact_parameters__outputs", queryset=outputs),
             Prefetch("queues", queryset=Queue.objects.visible_to(user).order_by("name")),
         )
         .order_by("name")
@@ -54,12 +66,20 @@ def runnable_entrypoints(experiment: Experiment, user):
 
 
 def job_submit_form(experiment: Experiment, user, data=None, *, entrypoint=None) -> JobSubmitForm:
-    """The run-a-job form; with one entrypoint, it is chosen already."""
+    """The run-a-job form; with one entrypoint, it is chosen already. An
+    entrypoint's artifact parameters offer the newest artifacts the user may read."""
     entrypoints = runnable_entrypoints(experiment, user)
     if entrypoint is None and data is None:
         first_two = list(entrypoints.values_list("pk", flat=True)[:2])
         entrypoint = first_two[0] if len(first_two) == 1 else None
-    return JobSubmitForm(data, entrypoints=entrypoints, initial={"entrypoint": entrypoint})
+    artifacts = (
+        Artifact.objects.visible_to(user)
+        .order_by("-id")
+        .values_list("pk", "job_id", "uri", "snapshot_id")[:ARTIFACT_CHOICES]
+    )
+    return JobSubmitForm(
+        data, entrypoints=entrypoints, artifacts=artifacts, initial={"entrypoint": entrypoint}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,11 +106,12 @@ def experiment_job_submit(request: HttpRequest, pk: int) -> HttpResponse:
             entrypoint_id=form.cleaned_data["entrypoint"].pk,
             queue_id=form.cleaned_data["queue"].pk,
             values=form.values(),
+            artifact_values=form.artifact_values(),
             timeout=form.cleaned_data["timeout"] or None,
             description=form.cleaned_data["description"] or None,
         )
     except DomainError as error:
-        add_domain_error(form, error, fields=SUBMIT_FIELDS)
+        add_domain_error(form, error, fields={**SUBMIT_FIELDS, **form.artifact_error_fields()})
         return _render_form(request, experiment, form)
     if not request.htmx:
         messages.success(request, f"Job #{job.pk} is queued on {job.queue.name}.")

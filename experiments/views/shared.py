@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django_htmx.http import HttpResponseClientRedirect
@@ -67,20 +67,31 @@ class Listing:
         return bool(self.query or self.group)
 
 
-def list_page(request: HttpRequest, queryset: QuerySet, *, default_sort: str) -> Listing:
-    """Filter by `group` and `q` (name contains), order by `sort`, cut out `page`."""
+def list_page(
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    default_sort: str,
+    search_fields: tuple[str, ...] = ("name",),
+    sort_fields: dict[str, str] = SORT_FIELDS,
+) -> Listing:
+    """Filter by `group` and `q` (any of `search_fields` contains it), order by
+    `sort` (a key of `sort_fields`), cut out `page`."""
     group = None
     if request.GET.get("group", "").isdigit():
         group = Group.objects.readable_by(request.user).filter(pk=request.GET["group"]).first()
         queryset = queryset.filter(group=group)
     query = request.GET.get("q", "").strip()
     if query:
-        queryset = queryset.filter(name__icontains=query)
+        matches = Q()
+        for field in search_fields:
+            matches |= Q(**{f"{field}__icontains": query})
+        queryset = queryset.filter(matches)
     sort = request.GET.get("sort", default_sort)
-    if sort.removeprefix("-") not in SORT_FIELDS:
+    if sort.removeprefix("-") not in sort_fields:
         sort = default_sort
     descending = "-" if sort.startswith("-") else ""
-    queryset = queryset.order_by(f"{descending}{SORT_FIELDS[sort.removeprefix('-')]}", "id")
+    queryset = queryset.order_by(f"{descending}{sort_fields[sort.removeprefix('-')]}", "id")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     return Listing(page=page, query=query, sort=sort, group=group)

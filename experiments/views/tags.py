@@ -32,8 +32,7 @@ from .shared import (
     writable_group_ids,
 )
 
-# The page of each taggable resource type that has one. Artifacts have none
-# (only a download): the tag page names them without a link.
+# The page of each taggable resource type (each shows the tags card).
 RESOURCE_PAGES: dict[str, Callable[[Resource], str]] = {
     "queue": lambda r: reverse("queue_detail", args=[r.pk]),
     "experiment": lambda r: reverse("experiment_detail", args=[r.pk]),
@@ -43,6 +42,7 @@ RESOURCE_PAGES: dict[str, Callable[[Resource], str]] = {
     "plugin_task_parameter_type": lambda r: reverse("parameter_type_detail", args=[r.pk]),
     "job": lambda r: reverse("job_detail", args=[r.pk]),
     "ml_model": lambda r: reverse("model_detail", args=[r.pk]),
+    "artifact": lambda r: reverse("artifact_detail", args=[r.pk]),
 }
 
 
@@ -217,9 +217,14 @@ def tags_card_context(
     return {"tags_card": card}
 
 
+# Types whose pages carry the tags card: those with a page, but artifacts,
+# which Dioptra's API gives no tag routes either.
+TAGGED_ON_PAGES = RESOURCE_PAGES.keys() - {"artifact"}
+
+
 def _editable_tagged(request: HttpRequest, resource_type: str, pk: int) -> Resource:
-    """The resource whose tags the user changes; only types with a page have the card."""
-    if resource_type not in RESOURCE_PAGES:
+    """The resource whose tags the user changes (a type whose page has the card)."""
+    if resource_type not in TAGGED_ON_PAGES:
         raise Http404("No such resource type.")
     return editable_or_403(tagging.TAGGABLE_MODELS[resource_type], request, pk)
 

@@ -119,3 +119,43 @@ def test_the_entrypoint_form_checks_the_graph_as_it_is_typed(live_server, setup,
 
     page.get_by_role("button", name="Create entrypoint").click()
     expect(page.locator("#id_task_graph_error")).to_contain_text('Step "greet" (line 4)')
+
+
+def test_the_entrypoint_form_adds_artifact_parameters_and_their_outputs(live_server, setup, page):
+    from playwright.sync_api import expect
+
+    from experiments.models import Entrypoint
+
+    page.goto(f"{live_server.url}/entrypoints/new/")
+    page.select_option("#id_group", label="team")
+    page.fill("#id_name", "retrain")
+    page.select_option("#id_plugins", str(setup["trainer"].pk))
+    page.fill('input[name="artifact_parameters-0-name"]', "counts")
+    page.fill('input[name="artifact_parameters-0-out-0-name"]', "n")
+    page.select_option('select[name="artifact_parameters-0-out-0-type"]', label="integer (builtin)")
+
+    page.get_by_role("button", name="Add artifact parameter").click()
+    expect(page.locator('input[name="artifact_parameters-1-name"]')).to_be_focused()
+    page.keyboard.type("model")
+    page.fill('input[name="artifact_parameters-1-out-0-name"]', "weights")
+    model = page.locator("#artifact_parameters-rows > [data-formset-row]").nth(1)
+    model.get_by_role("button", name="output", exact=True).click()
+    expect(page.locator('input[name="artifact_parameters-1-out-1-name"]')).to_be_focused()
+    page.keyboard.type("labels")
+    page.select_option('select[name="artifact_parameters-1-out-1-type"]', label="any (builtin)")
+    model.get_by_role("button", name="Remove output", exact=True).first.click()
+    expect(page.locator('input[name="artifact_parameters-1-out-0-name"]')).to_have_count(0)
+
+    graph = page.locator("#id_task_graph")
+    graph.click()
+    graph.press_sequentially("train:\n  train_model:\n    epochs: $counts\n", delay=5)
+    expect(page.locator("#workflow-issues")).to_contain_text("No problems found.")
+    screenshot(page, "entrypoint_form_artifact_parameters.png")
+
+    page.get_by_role("button", name="Create entrypoint").click()
+    expect(page.locator("#artifact-parameters")).to_contain_text("labels: any")
+    entrypoint = Entrypoint.objects.get(name="retrain")
+    assert [
+        (p.name, [(o.name, o.parameter_type.name) for o in p.outputs.all()])
+        for p in entrypoint.artifact_parameters.all()
+    ] == [("counts", [("n", "integer")]), ("model", [("labels", "any")])]

@@ -37,6 +37,8 @@ def form_data(
         "parameters-TOTAL_FORMS": str(len(rows)),
         # An edit form starts with the saved rows.
         "parameters-INITIAL_FORMS": "0" if team is not None else str(len(rows)),
+        "artifact_parameters-TOTAL_FORMS": "0",
+        "artifact_parameters-INITIAL_FORMS": "0",
         **fields,
     }
     if team is not None:

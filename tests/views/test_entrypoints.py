@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from experiments.models import Entrypoint, EntrypointArtifactParameter, PluginParameterType
+from experiments.models import Entrypoint
 from tests.factories import EntrypointFactory, EntrypointParameterFactory, QueueFactory
 from tests.views.plugin_helpers import trainer_plugin
 
@@ -18,6 +18,8 @@ def form_data(team=None, rows=(), **fields):
         "task_graph": TASK_GRAPH,
         "parameters-TOTAL_FORMS": str(len(rows)),
         "parameters-INITIAL_FORMS": "0",
+        "artifact_parameters-TOTAL_FORMS": "0",
+        "artifact_parameters-INITIAL_FORMS": "0",
         **fields,
     }
     if team is not None:
@@ -121,30 +123,6 @@ def test_edit_shows_the_parameters_and_replaces_them(writer_client, writer, team
     assert [(p.name, p.default_value) for p in entrypoint.parameters.all()] == [
         ("epochs", "5"),
         ("seed", "1"),
-    ]
-
-
-def test_edit_keeps_artifact_parameters_the_page_does_not_show(writer_client, writer, team):
-    plugin = trainer_plugin(writer, team)
-    entrypoint = EntrypointFactory(group=team)
-    model = EntrypointArtifactParameter.objects.create(
-        entrypoint=entrypoint, position=0, name="model"
-    )
-    any_type = PluginParameterType.objects.get(name="any")
-    model.outputs.create(position=0, name="weights", parameter_type=any_type)
-
-    writer_client.post(
-        reverse("entrypoint_edit", args=[entrypoint.pk]),
-        form_data(name="new", rows=[("epochs", "integer", "1")], plugins=[plugin.pk]),
-    )
-
-    entrypoint.refresh_from_db()
-    assert entrypoint.name == "new"
-    assert [p.as_dict() for p in entrypoint.artifact_parameters.all()] == [
-        {
-            "name": "model",
-            "outputParams": [{"name": "weights", "parameterType": any_type.pk}],
-        }
     ]
 
 

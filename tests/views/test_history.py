@@ -9,6 +9,7 @@ from django.urls import reverse
 from experiments.views.history import SNAPSHOTS_SHOWN
 from experiments.views.tags import RESOURCE_PAGES
 from tests.factories import (
+    ArtifactFactory,
     EntrypointFactory,
     ExperimentFactory,
     JobFactory,
@@ -27,6 +28,7 @@ FACTORIES = [
     PluginFileFactory,
     PluginParameterTypeFactory,
     MLModelFactory,
+    ArtifactFactory,
 ]
 
 
@@ -180,7 +182,7 @@ def test_a_deleted_resource_has_no_history_page(writer_client, team):
     assert writer_client.get(snapshot_url(queue, queue.snapshot)).status_code == 404
 
 
-@pytest.mark.parametrize("resource_type", ["job", "artifact", "nonsense", "Queue"])
+@pytest.mark.parametrize("resource_type", ["job", "nonsense", "Queue"])
 def test_unknown_types_are_not_found(writer_client, team, resource_type):
     job = JobFactory(experiment=ExperimentFactory(group=team))
     job.record_snapshot(user=job.creator)
