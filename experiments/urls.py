@@ -4,6 +4,7 @@ from django.urls import path
 from .views import (
     accounts,
     artifacts,
+    drafts,
     entrypoints,
     experiments,
     groups,
@@ -61,6 +62,12 @@ urlpatterns = [
         "tagged/<str:resource_type>/<int:pk>/tags/<int:tag_pk>/remove/",
         tags.resource_tag_remove,
         name="resource_tag_remove",
+    ),
+    path("drafts/<int:pk>/discard/", drafts.draft_discard, name="draft_discard"),
+    path(
+        "drafts/changes/<str:resource_type>/<int:pk>/discard/",
+        drafts.change_draft_discard,
+        name="change_draft_discard",
     ),
     path(
         "history/<str:resource_type>/<int:pk>/<int:snapshot_pk>/",

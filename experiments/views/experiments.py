@@ -3,6 +3,7 @@ detail with its jobs, create, edit, delete."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +16,19 @@ from .. import definitions
 from ..errors import DomainError
 from ..forms import ExperimentForm
 from ..models import Entrypoint, Experiment, Job, Queue
+from .drafts import (
+    EXPERIMENT_DRAFTS,
+    change_draft_context,
+    continued_change_draft,
+    continued_draft,
+    draft_form_context,
+    drop_saved_draft,
+    new_draft_initial,
+    new_drafts_context,
+    save_change_draft,
+    save_new_draft,
+    saving_draft,
+)
 from .history import history_context
 from .jobs import job_submit_form
 from .shared import (
@@ -56,6 +70,7 @@ def experiment_list(request: HttpRequest) -> HttpResponse:
     if is_fragment_request(request):
         return render(request, "experiments/experiment_list.html#experiment-table", context)
     context["form"] = ExperimentForm(user=user, creating=True)
+    context.update(new_drafts_context(request, EXPERIMENT_DRAFTS))
     return render(request, "experiments/experiment_list.html", context)
 
 
@@ -95,6 +110,7 @@ def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["can_edit"] = experiment.can_edit(user)
     if context["can_edit"]:
         context["job_form"] = job_submit_form(experiment, user)
+    context.update(change_draft_context(request, experiment, can_edit=context["can_edit"]))
     context.update(tags_card_context(request, experiment, context["can_edit"]))
     context.update(history_context(experiment))
     return render(request, "experiments/experiment_detail.html", context)
@@ -102,16 +118,23 @@ def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def experiment_create(request: HttpRequest) -> HttpResponse:
-    form = ExperimentForm(request.POST or None, user=request.user, creating=True)
-    if request.method == "POST" and form.is_valid():
+    draft = continued_draft(request, EXPERIMENT_DRAFTS)
+    initial = new_draft_initial(EXPERIMENT_DRAFTS, draft)
+    form = ExperimentForm(request.POST or None, initial=initial, user=request.user, creating=True)
+    if saving_draft(request):
+        if (saved := save_new_draft(request, EXPERIMENT_DRAFTS, form, draft)) is not None:
+            return saved
+    elif request.method == "POST" and form.is_valid():
         try:
-            experiment = definitions.create_experiment(
-                user=request.user,
-                group_id=form.cleaned_data["group"].pk,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                entrypoint_ids=[e.pk for e in form.cleaned_data["entrypoints"]],
-            )
+            with transaction.atomic():
+                experiment = definitions.create_experiment(
+                    user=request.user,
+                    group_id=form.cleaned_data["group"].pk,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    entrypoint_ids=[e.pk for e in form.cleaned_data["entrypoints"]],
+                )
+                drop_saved_draft(draft)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -131,28 +154,37 @@ def experiment_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         choose_template(request, "experiments/experiment_form.html", "experiment-form"),
-        {"form": form},
+        {"form": form, **draft_form_context(draft)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = editable_or_403(Experiment, request, pk)
-    initial = {
-        "name": experiment.name,
-        "description": experiment.description,
-        "entrypoints": list(experiment.entrypoints.values_list("pk", flat=True)),
-    }
+    draft = continued_change_draft(request, experiment)
+    if draft is not None:
+        initial = EXPERIMENT_DRAFTS.initial(draft.payload)
+    else:
+        initial = {
+            "name": experiment.name,
+            "description": experiment.description,
+            "entrypoints": list(experiment.entrypoints.values_list("pk", flat=True)),
+        }
     form = ExperimentForm(request.POST or None, initial=initial, user=request.user, creating=False)
-    if request.method == "POST" and form.is_valid():
+    if saving_draft(request):
+        if (saved := save_change_draft(request, EXPERIMENT_DRAFTS, form, experiment)) is not None:
+            return saved
+    elif request.method == "POST" and form.is_valid():
         try:
-            definitions.update_experiment(
-                user=request.user,
-                experiment=experiment,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                entrypoint_ids=[e.pk for e in form.cleaned_data["entrypoints"]],
-            )
+            with transaction.atomic():
+                definitions.update_experiment(
+                    user=request.user,
+                    experiment=experiment,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    entrypoint_ids=[e.pk for e in form.cleaned_data["entrypoints"]],
+                )
+                drop_saved_draft(draft)
         except DomainError as error:
             experiment.refresh_from_db()  # the refused change was rolled back
             add_domain_error(form, error)
@@ -162,7 +194,7 @@ def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         choose_template(request, "experiments/experiment_form.html", "experiment-form"),
-        {"form": form, "experiment": experiment},
+        {"form": form, "experiment": experiment, **draft_form_context(draft, experiment)},
     )
 
 

@@ -4,6 +4,7 @@ versions' own forms (add one from an artifact, change its description).
 Named ml_models so that it is not mistaken for Django models."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,19 @@ from .. import definitions
 from ..errors import DomainError
 from ..forms import MLModelForm, ModelVersionDescriptionForm, ModelVersionForm
 from ..models import Artifact, MLModel
+from .drafts import (
+    MODEL_DRAFTS,
+    change_draft_context,
+    continued_change_draft,
+    continued_draft,
+    draft_form_context,
+    drop_saved_draft,
+    new_draft_initial,
+    new_drafts_context,
+    save_change_draft,
+    save_new_draft,
+    saving_draft,
+)
 from .history import history_context
 from .shared import (
     add_domain_error,
@@ -41,10 +55,11 @@ def model_list(request: HttpRequest) -> HttpResponse:
     listing = list_page(request, models, default_sort="name")
     writable = writable_group_ids(request.user)
     mark_editable(listing.rows, writable)
+    context = {"listing": listing, "can_create": bool(writable)}
+    if not is_fragment_request(request):
+        context.update(new_drafts_context(request, MODEL_DRAFTS))
     return render(
-        request,
-        choose_template(request, "models/model_list.html", "model-table"),
-        {"listing": listing, "can_create": bool(writable)},
+        request, choose_template(request, "models/model_list.html", "model-table"), context
     )
 
 
@@ -82,6 +97,7 @@ def render_detail(
         "versions": versions,
         "can_edit": can_edit,
         "version_form": (form or version_form(request)) if can_edit else None,
+        **change_draft_context(request, model, can_edit=can_edit),
         **tags_card_context(request, model, can_edit),
         **history_context(model),
     }
@@ -95,38 +111,56 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def model_create(request: HttpRequest) -> HttpResponse:
-    form = MLModelForm(request.POST or None, user=request.user, creating=True)
-    if request.method == "POST" and form.is_valid():
+    draft = continued_draft(request, MODEL_DRAFTS)
+    initial = new_draft_initial(MODEL_DRAFTS, draft)
+    form = MLModelForm(request.POST or None, initial=initial, user=request.user, creating=True)
+    if saving_draft(request):
+        if (saved := save_new_draft(request, MODEL_DRAFTS, form, draft)) is not None:
+            return saved
+    elif request.method == "POST" and form.is_valid():
         try:
-            model = definitions.create_model(
-                user=request.user,
-                group_id=form.cleaned_data["group"].pk,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-            )
+            with transaction.atomic():
+                model = definitions.create_model(
+                    user=request.user,
+                    group_id=form.cleaned_data["group"].pk,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                )
+                drop_saved_draft(draft)
         except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, f"Model {model.name} created.")
             return redirect_after_save(request, reverse("model_detail", args=[model.pk]))
     return render(
-        request, choose_template(request, "models/model_form.html", "model-form"), {"form": form}
+        request,
+        choose_template(request, "models/model_form.html", "model-form"),
+        {"form": form, **draft_form_context(draft)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     model = editable_or_403(MLModel, request, pk)
-    initial = {"name": model.name, "description": model.description}
+    draft = continued_change_draft(request, model)
+    if draft is not None:
+        initial = MODEL_DRAFTS.initial(draft.payload)
+    else:
+        initial = {"name": model.name, "description": model.description}
     form = MLModelForm(request.POST or None, initial=initial, user=request.user, creating=False)
-    if request.method == "POST" and form.is_valid():
+    if saving_draft(request):
+        if (saved := save_change_draft(request, MODEL_DRAFTS, form, model)) is not None:
+            return saved
+    elif request.method == "POST" and form.is_valid():
         try:
-            definitions.update_model(
-                user=request.user,
-                model=model,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-            )
+            with transaction.atomic():
+                definitions.update_model(
+                    user=request.user,
+                    model=model,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                )
+                drop_saved_draft(draft)
         except DomainError as error:
             model.refresh_from_db()  # the refused change was rolled back
             add_domain_error(form, error)
@@ -136,7 +170,7 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         choose_template(request, "models/model_form.html", "model-form"),
-        {"form": form, "model": model},
+        {"form": form, "model": model, **draft_form_context(draft, model)},
     )
 
 

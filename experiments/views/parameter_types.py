@@ -5,6 +5,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +16,24 @@ from .. import definitions
 from ..errors import DomainError
 from ..forms import ParameterTypeForm
 from ..models import PluginParameterType
+from .drafts import (
+    PARAMETER_TYPE_DRAFTS,
+    change_draft_context,
+    continued_change_draft,
+    continued_draft,
+    draft_form_context,
+    drop_saved_draft,
+    new_draft_initial,
+    new_drafts_context,
+    save_change_draft,
+    save_new_draft,
+    saving_draft,
+)
 from .history import history_context
 from .shared import (
     add_domain_error,
     choose_template,
+    is_fragment_request,
     list_page,
     redirect_after_save,
     visible_or_404,
@@ -49,10 +64,13 @@ def parameter_type_list(request: HttpRequest) -> HttpResponse:
     for row in listing.rows:
         row.editable = row.group_id in writable and not row.is_builtin
         row.structure_text = json.dumps(row.structure) if row.structure is not None else ""
+    context = {"listing": listing, "can_create": bool(writable)}
+    if not is_fragment_request(request):
+        context.update(new_drafts_context(request, PARAMETER_TYPE_DRAFTS))
     return render(
         request,
         choose_template(request, "parameter_types/parameter_type_list.html", "type-table"),
-        {"listing": listing, "can_create": bool(writable)},
+        context,
     )
 
 
@@ -67,6 +85,7 @@ def parameter_type_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "parameter_type": parameter_type,
             "structure_text": _structure_text(parameter_type.structure),
             "can_edit": can_edit,
+            **change_draft_context(request, parameter_type, can_edit=can_edit),
             **tags_card_context(request, parameter_type, can_edit),
             **history_context(parameter_type),
         },
@@ -87,18 +106,25 @@ def parameter_type_create(request: HttpRequest) -> HttpResponse:
     initial = {
         key: request.GET[key] for key in ("name", "description", "group") if key in request.GET
     }
+    draft = continued_draft(request, PARAMETER_TYPE_DRAFTS)
+    initial.update(new_draft_initial(PARAMETER_TYPE_DRAFTS, draft))
     form = ParameterTypeForm(
         request.POST or None, initial=initial, user=request.user, creating=True
     )
-    if request.method == "POST" and form.is_valid():
+    if saving_draft(request):
+        if (saved := save_new_draft(request, PARAMETER_TYPE_DRAFTS, form, draft)) is not None:
+            return saved
+    elif request.method == "POST" and form.is_valid():
         try:
-            parameter_type = definitions.create_parameter_type(
-                user=request.user,
-                group_id=form.cleaned_data["group"].pk,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"] or None,
-                structure=form.cleaned_data["structure"],
-            )
+            with transaction.atomic():
+                parameter_type = definitions.create_parameter_type(
+                    user=request.user,
+                    group_id=form.cleaned_data["group"].pk,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"] or None,
+                    structure=form.cleaned_data["structure"],
+                )
+                drop_saved_draft(draft)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -106,29 +132,39 @@ def parameter_type_create(request: HttpRequest) -> HttpResponse:
             return redirect_after_save(
                 request, reverse("parameter_type_detail", args=[parameter_type.pk])
             )
-    return _render_form(request, {"form": form})
+    return _render_form(request, {"form": form, **draft_form_context(draft)})
 
 
 @require_http_methods(["GET", "POST"])
 def parameter_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
     parameter_type = _editable_or_403(request, pk)
-    initial = {
-        "name": parameter_type.name,
-        "description": parameter_type.description,
-        "structure": _structure_text(parameter_type.structure),
-    }
+    draft = continued_change_draft(request, parameter_type)
+    if draft is not None:
+        initial = PARAMETER_TYPE_DRAFTS.initial(draft.payload)
+    else:
+        initial = {
+            "name": parameter_type.name,
+            "description": parameter_type.description,
+            "structure": _structure_text(parameter_type.structure),
+        }
     form = ParameterTypeForm(
         request.POST or None, initial=initial, user=request.user, creating=False
     )
-    if request.method == "POST" and form.is_valid():
+    if saving_draft(request):
+        saved = save_change_draft(request, PARAMETER_TYPE_DRAFTS, form, parameter_type)
+        if saved is not None:
+            return saved
+    elif request.method == "POST" and form.is_valid():
         try:
-            definitions.update_parameter_type(
-                user=request.user,
-                parameter_type=parameter_type,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"] or None,
-                structure=form.cleaned_data["structure"],
-            )
+            with transaction.atomic():
+                definitions.update_parameter_type(
+                    user=request.user,
+                    parameter_type=parameter_type,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"] or None,
+                    structure=form.cleaned_data["structure"],
+                )
+                drop_saved_draft(draft)
         except DomainError as error:
             parameter_type.refresh_from_db()  # the refused change was rolled back
             add_domain_error(form, error)
@@ -137,7 +173,14 @@ def parameter_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect_after_save(
                 request, reverse("parameter_type_detail", args=[parameter_type.pk])
             )
-    return _render_form(request, {"form": form, "parameter_type": parameter_type})
+    return _render_form(
+        request,
+        {
+            "form": form,
+            "parameter_type": parameter_type,
+            **draft_form_context(draft, parameter_type),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,6 +3,7 @@ delete; and the plugin file editor with its task registrations and "Detect
 tasks" (static analysis of the code being edited)."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,19 @@ from ..forms import (
     parameter_type_choices,
 )
 from ..models import Entrypoint, Plugin, PluginFile, PluginTask, PluginTaskParameter
+from .drafts import (
+    PLUGIN_DRAFTS,
+    change_draft_context,
+    continued_change_draft,
+    continued_draft,
+    draft_form_context,
+    drop_saved_draft,
+    new_draft_initial,
+    new_drafts_context,
+    save_change_draft,
+    save_new_draft,
+    saving_draft,
+)
 from .history import history_context
 from .shared import (
     add_domain_error,
@@ -48,10 +62,11 @@ def plugin_list(request: HttpRequest) -> HttpResponse:
     listing = list_page(request, plugins, default_sort="name")
     writable = writable_group_ids(request.user)
     mark_editable(listing.rows, writable)
+    context = {"listing": listing, "can_create": bool(writable)}
+    if not is_fragment_request(request):
+        context.update(new_drafts_context(request, PLUGIN_DRAFTS))
     return render(
-        request,
-        choose_template(request, "plugins/plugin_list.html", "plugin-table"),
-        {"listing": listing, "can_create": bool(writable)},
+        request, choose_template(request, "plugins/plugin_list.html", "plugin-table"), context
     )
 
 
@@ -117,6 +132,7 @@ def plugin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "files": files,
         "entrypoints": entrypoints,
         "can_edit": can_edit,
+        **change_draft_context(request, plugin, can_edit=can_edit),
         **tags_card_context(request, plugin, can_edit),
         **history_context(plugin),
     }
@@ -125,38 +141,56 @@ def plugin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plugin_create(request: HttpRequest) -> HttpResponse:
-    form = PluginForm(request.POST or None, user=request.user, creating=True)
-    if request.method == "POST" and form.is_valid():
+    draft = continued_draft(request, PLUGIN_DRAFTS)
+    initial = new_draft_initial(PLUGIN_DRAFTS, draft)
+    form = PluginForm(request.POST or None, initial=initial, user=request.user, creating=True)
+    if saving_draft(request):
+        if (saved := save_new_draft(request, PLUGIN_DRAFTS, form, draft)) is not None:
+            return saved
+    elif request.method == "POST" and form.is_valid():
         try:
-            plugin = definitions.create_plugin(
-                user=request.user,
-                group_id=form.cleaned_data["group"].pk,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-            )
+            with transaction.atomic():
+                plugin = definitions.create_plugin(
+                    user=request.user,
+                    group_id=form.cleaned_data["group"].pk,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                )
+                drop_saved_draft(draft)
         except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, f"Plugin {plugin.name} created. Now add its files.")
             return redirect_after_save(request, reverse("plugin_detail", args=[plugin.pk]))
     return render(
-        request, choose_template(request, "plugins/plugin_form.html", "plugin-form"), {"form": form}
+        request,
+        choose_template(request, "plugins/plugin_form.html", "plugin-form"),
+        {"form": form, **draft_form_context(draft)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def plugin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plugin = editable_or_403(Plugin, request, pk)
-    initial = {"name": plugin.name, "description": plugin.description}
+    draft = continued_change_draft(request, plugin)
+    if draft is not None:
+        initial = PLUGIN_DRAFTS.initial(draft.payload)
+    else:
+        initial = {"name": plugin.name, "description": plugin.description}
     form = PluginForm(request.POST or None, initial=initial, user=request.user, creating=False)
-    if request.method == "POST" and form.is_valid():
+    if saving_draft(request):
+        if (saved := save_change_draft(request, PLUGIN_DRAFTS, form, plugin)) is not None:
+            return saved
+    elif request.method == "POST" and form.is_valid():
         try:
-            definitions.update_plugin(
-                user=request.user,
-                plugin=plugin,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-            )
+            with transaction.atomic():
+                definitions.update_plugin(
+                    user=request.user,
+                    plugin=plugin,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                )
+                drop_saved_draft(draft)
         except DomainError as error:
             plugin.refresh_from_db()  # the refused change was rolled back
             add_domain_error(form, error)
@@ -166,7 +200,7 @@ def plugin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         choose_template(request, "plugins/plugin_form.html", "plugin-form"),
-        {"form": form, "plugin": plugin},
+        {"form": form, "plugin": plugin, **draft_form_context(draft, plugin)},
     )
 
 

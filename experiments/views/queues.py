@@ -1,6 +1,7 @@
 """Queue pages: list, detail, create, edit, delete."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,11 +13,25 @@ from .. import definitions
 from ..errors import DomainError
 from ..forms import QueueForm
 from ..models import Entrypoint, Queue
+from .drafts import (
+    QUEUE_DRAFTS,
+    change_draft_context,
+    continued_change_draft,
+    continued_draft,
+    draft_form_context,
+    drop_saved_draft,
+    new_draft_initial,
+    new_drafts_context,
+    save_change_draft,
+    save_new_draft,
+    saving_draft,
+)
 from .history import history_context
 from .shared import (
     add_domain_error,
     choose_template,
     editable_or_403,
+    is_fragment_request,
     list_page,
     mark_editable,
     redirect_after_save,
@@ -39,10 +54,11 @@ def queue_list(request: HttpRequest) -> HttpResponse:
     listing = list_page(request, queues, default_sort="name")
     writable = writable_group_ids(request.user)
     mark_editable(listing.rows, writable)
+    context = {"listing": listing, "can_create": bool(writable)}
+    if not is_fragment_request(request):
+        context.update(new_drafts_context(request, QUEUE_DRAFTS))
     return render(
-        request,
-        choose_template(request, "queues/queue_list.html", "queue-table"),
-        {"listing": listing, "can_create": bool(writable)},
+        request, choose_template(request, "queues/queue_list.html", "queue-table"), context
     )
 
 
@@ -60,6 +76,7 @@ def queue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "queue": queue,
         "entrypoints": entrypoints,
         "can_edit": can_edit,
+        **change_draft_context(request, queue, can_edit=can_edit),
         **tags_card_context(request, queue, can_edit),
         **history_context(queue),
     }
@@ -68,38 +85,56 @@ def queue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def queue_create(request: HttpRequest) -> HttpResponse:
-    form = QueueForm(request.POST or None, user=request.user, creating=True)
-    if request.method == "POST" and form.is_valid():
+    draft = continued_draft(request, QUEUE_DRAFTS)
+    initial = new_draft_initial(QUEUE_DRAFTS, draft)
+    form = QueueForm(request.POST or None, initial=initial, user=request.user, creating=True)
+    if saving_draft(request):
+        if (saved := save_new_draft(request, QUEUE_DRAFTS, form, draft)) is not None:
+            return saved
+    elif request.method == "POST" and form.is_valid():
         try:
-            queue = definitions.create_queue(
-                user=request.user,
-                group_id=form.cleaned_data["group"].pk,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-            )
+            with transaction.atomic():
+                queue = definitions.create_queue(
+                    user=request.user,
+                    group_id=form.cleaned_data["group"].pk,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                )
+                drop_saved_draft(draft)
         except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, f"Queue {queue.name} created.")
             return redirect_after_save(request, reverse("queue_detail", args=[queue.pk]))
     return render(
-        request, choose_template(request, "queues/queue_form.html", "queue-form"), {"form": form}
+        request,
+        choose_template(request, "queues/queue_form.html", "queue-form"),
+        {"form": form, **draft_form_context(draft)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def queue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     queue = editable_or_403(Queue, request, pk)
-    initial = {"name": queue.name, "description": queue.description}
+    draft = continued_change_draft(request, queue)
+    if draft is not None:
+        initial = QUEUE_DRAFTS.initial(draft.payload)
+    else:
+        initial = {"name": queue.name, "description": queue.description}
     form = QueueForm(request.POST or None, initial=initial, user=request.user, creating=False)
-    if request.method == "POST" and form.is_valid():
+    if saving_draft(request):
+        if (saved := save_change_draft(request, QUEUE_DRAFTS, form, queue)) is not None:
+            return saved
+    elif request.method == "POST" and form.is_valid():
         try:
-            definitions.update_queue(
-                user=request.user,
-                queue=queue,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-            )
+            with transaction.atomic():
+                definitions.update_queue(
+                    user=request.user,
+                    queue=queue,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                )
+                drop_saved_draft(draft)
         except DomainError as error:
             queue.refresh_from_db()  # the refused change was rolled back
             add_domain_error(form, error)
@@ -109,7 +144,7 @@ def queue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         choose_template(request, "queues/queue_form.html", "queue-form"),
-        {"form": form, "queue": queue},
+        {"form": form, "queue": queue, **draft_form_context(draft, queue)},
     )
 
 

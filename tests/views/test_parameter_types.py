@@ -53,11 +53,11 @@ def test_list_searches_and_answers_htmx_with_the_table_only(writer_client, team,
 
 def test_list_query_count_does_not_grow_with_rows(writer_client, team, django_assert_num_queries):
     PluginParameterTypeFactory.create_batch(2, group=team, structure={"list": "string"})
-    # user, count, rows, writable group ids
-    with django_assert_num_queries(4):
+    # user, count, rows, writable group ids, the user's drafts
+    with django_assert_num_queries(5):
         writer_client.get(LIST_URL)
     PluginParameterTypeFactory.create_batch(10, group=team)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = writer_client.get(LIST_URL)
 
     assert "1–12 of 12 types" in response.content.decode()
