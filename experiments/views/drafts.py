@@ -9,14 +9,15 @@ on one side is continued on the other. Drafts are private: anyone but their
 owner gets a 404. Saving one needs write access, as creating or editing does;
 beyond that a draft may be unfinished (a blank name, say).
 
-The create and edit views of queues, experiments, plugins, parameter types
-and models call the helpers here; ``DRAFT_PAGES`` says for each type how
-its form's values become a payload and back. Entrypoints have no page drafts
-(their form is too complex for now).
+The create and edit views of queues, experiments, entrypoints, plugins,
+parameter types and models call the helpers here; ``DRAFT_PAGES`` says for
+each type how its form's values become a payload and back. An entrypoint's
+form comes with formsets (its parameters and artifact parameters), which the
+saving helpers take as ``formsets`` and its payload reads too.
 """
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django import forms
@@ -65,30 +66,38 @@ def _structure_text(structure) -> str:
     return "" if structure is None else json.dumps(structure, indent=2)
 
 
+def _ids(resources) -> list[int]:
+    return [resource.pk for resource in resources]
+
+
 @dataclass(frozen=True)
 class DraftPages:
     """One resource type's drafts on the pages: its URL names, and how a
-    valid form's ``cleaned_data`` becomes a payload and a payload the form's
-    initial values."""
+    valid form's ``cleaned_data`` (followed by the form's valid formsets, if
+    it has any) becomes a payload and a payload the form's initial values
+    (with the formsets' initial rows, if it has any)."""
 
     resource_type: str
     noun: str
     list_url: str
     create_url: str
     edit_url: str
-    payload: Callable[[dict], dict]
+    payload: Callable[..., dict]
     initial: Callable[[dict], dict]
 
     @property
     def kind(self) -> DraftKind:
         return _DRAFTABLE[self.resource_type].kind
 
-    @property
-    def fields(self) -> dict[str, Field]:
-        """The API's fields of the resource's body (a change draft's), but a
-        draft may leave the name blank or unfinished: its rules apply when the
+    def fields(self, *, new: bool) -> dict[str, Field]:
+        """The API's fields of the resource's body, a new draft's (its POST
+        body but the group) or a change draft's (its PUT body), but a draft
+        may leave the name blank or unfinished: its rules apply when the
         resource is saved."""
-        fields: Mapping[str, Field] = _DRAFTABLE[self.resource_type].change_fields
+        draftable = _DRAFTABLE[self.resource_type]
+        fields: Mapping[str, Field] = (
+            draftable.new_fields_without_group if new else draftable.change_fields
+        )
         return {key: Field(text) if key == "name" else field for key, field in fields.items()}
 
 
@@ -127,11 +136,91 @@ PARAMETER_TYPE_DRAFTS = DraftPages(
 MODEL_DRAFTS = DraftPages(
     "ml_model", "model", "model_list", "model_create", "model_edit", _named, _named_initial
 )
+
+
+def _entrypoint_payload(
+    data: dict, parameters: forms.BaseFormSet, artifact_parameters: forms.BaseFormSet
+) -> dict:
+    """The entrypoint's POST body (a change draft keeps all but the plugins).
+    Rows left blank are dropped, as saving drops them."""
+    return {
+        **_named(data),
+        "taskGraph": data["task_graph"],
+        "artifactGraph": data["artifact_graph"],
+        "parameters": [
+            {
+                "name": row.cleaned_data["name"],
+                "parameterType": row.cleaned_data["parameter_type"],
+                "defaultValue": row.cleaned_data["default_value"] or None,
+            }
+            for row in parameters
+            if not row.is_blank()
+        ],
+        "artifactParameters": [
+            {
+                "name": spec.name,
+                "outputParams": [
+                    {"name": name, "parameterType": type_id} for name, type_id in spec.outputs
+                ],
+            }
+            for spec in artifact_parameters.specs()
+        ],
+        "queues": _ids(data["queues"]),
+        "plugins": _ids(data["plugins"]),
+        "artifactPlugins": _ids(data["artifact_plugins"]),
+    }
+
+
+def _entrypoint_initial(payload: dict) -> dict:
+    """The form's initial values, with the formsets' rows under ``parameters``
+    and ``artifact_parameters``. A draft of changes has no plugins: the
+    entrypoint keeps the pinned ones."""
+    initial = {
+        **_named_initial(payload),
+        "task_graph": payload.get("taskGraph") or "",
+        "artifact_graph": payload.get("artifactGraph") or "",
+        "queues": payload.get("queues") or [],
+        "parameters": [
+            {
+                "name": parameter["name"],
+                "parameter_type": parameter["parameterType"],
+                "default_value": parameter["defaultValue"] or "",
+            }
+            for parameter in payload.get("parameters") or []
+        ],
+        "artifact_parameters": [
+            {
+                "name": parameter["name"],
+                "outputs": [
+                    (output["name"], output["parameterType"])
+                    for output in parameter["outputParams"]
+                ],
+            }
+            for parameter in payload.get("artifactParameters") or []
+        ],
+    }
+    if "plugins" in payload:
+        initial["plugins"] = payload["plugins"]
+    if "artifactPlugins" in payload:
+        initial["artifact_plugins"] = payload["artifactPlugins"]
+    return initial
+
+
+ENTRYPOINT_DRAFTS = DraftPages(
+    "entry_point",
+    "entrypoint",
+    "entrypoint_list",
+    "entrypoint_create",
+    "entrypoint_edit",
+    payload=_entrypoint_payload,
+    initial=_entrypoint_initial,
+)
 DRAFT_PAGES = {
     pages.resource_type: pages
     for pages in (
         QUEUE_DRAFTS,
         EXPERIMENT_DRAFTS,
+        ENTRYPOINT_DRAFTS,
         PLUGIN_DRAFTS,
         PARAMETER_TYPE_DRAFTS,
         MODEL_DRAFTS,
@@ -207,28 +296,60 @@ def saving_draft(request: HttpRequest) -> bool:
     return request.method == "POST" and "save_draft" in request.POST
 
 
-def _payload(pages: DraftPages, form: forms.Form) -> dict | None:
+def _all_valid(form: forms.Form, formsets: Sequence[forms.BaseFormSet]) -> bool:
+    """Whether the form and its formsets are valid; each is checked, so each shows its errors."""
+    return all([form.is_valid(), *(formset.is_valid() for formset in formsets)])
+
+
+def _problems(problems, where: str = "") -> list[str]:
+    """The API's errors as sentences; a list's or object's are nested by position or key."""
+    if isinstance(problems, dict):
+        return [
+            text
+            for key, nested in problems.items()
+            for text in _problems(nested, f"{where}{key}: ")
+        ]
+    return [f"{where}{problem}" for problem in problems]
+
+
+def _payload(
+    pages: DraftPages, form: forms.Form, formsets: Sequence[forms.BaseFormSet], *, new: bool
+) -> dict | None:
     """The valid form's values as the API's body, checked by the API's fields;
-    None, with the form's errors added, when they refuse it."""
+    None, with the form's errors added, when they refuse it. A change draft
+    holds only what the resource's PUT body takes (an entrypoint's leaves
+    out the plugins)."""
+    fields = pages.fields(new=new)
+    body = pages.payload(form.cleaned_data, *formsets)
     try:
-        return validate(pages.payload(form.cleaned_data), pages.fields)
+        return validate({key: value for key, value in body.items() if key in fields}, fields)
     except FieldErrors as error:
         for key, problems in error.errors.items():
-            form.add_error(key if key in form.fields else None, problems)
+            if key in form.fields:
+                form.add_error(key, _problems(problems))
+            else:
+                form.add_error(None, _problems(problems, f"{key}: "))
         return None
 
 
 def save_new_draft(
-    request: HttpRequest, pages: DraftPages, form: forms.Form, draft: Draft | None
+    request: HttpRequest,
+    pages: DraftPages,
+    form: forms.Form,
+    draft: Draft | None,
+    formsets: Sequence[forms.BaseFormSet] = (),
 ) -> HttpResponse | None:
-    """Keeps the create form's values as a draft of a new resource in the
-    chosen group (replacing ``draft``, the one it continues); then back to
-    the list. None when the form is refused, its errors added."""
+    """Keeps the create form's values (and its formsets' rows) as a draft of
+    a new resource in the chosen group (replacing ``draft``, the one it
+    continues); then back to the list. None when the form is refused, its
+    errors added."""
     if not form.has_writable_group:
         raise PermissionDenied(
             f"You may not create a {pages.noun}: none of your groups gives you write access."
         )
-    if not form.is_valid() or (payload := _payload(pages, form)) is None:
+    if not _all_valid(form, formsets):
+        return None
+    if (payload := _payload(pages, form, formsets, new=True)) is None:
         return None
     group_id = form.cleaned_data["group"].pk
     try:
@@ -254,12 +375,19 @@ def save_new_draft(
 
 
 def save_change_draft(
-    request: HttpRequest, pages: DraftPages, form: forms.Form, resource: Resource
+    request: HttpRequest,
+    pages: DraftPages,
+    form: forms.Form,
+    resource: Resource,
+    formsets: Sequence[forms.BaseFormSet] = (),
 ) -> HttpResponse | None:
-    """Keeps the edit form's values as the user's draft of changes to
-    ``resource`` (replacing any earlier one), based on its latest snapshot;
-    then back to its page. None when the form is refused, its errors added."""
-    if not form.is_valid() or (payload := _payload(pages, form)) is None:
+    """Keeps the edit form's values (and its formsets' rows) as the user's
+    draft of changes to ``resource`` (replacing any earlier one), based on
+    its latest snapshot; then back to its page. None when the form is
+    refused, its errors added."""
+    if not _all_valid(form, formsets):
+        return None
+    if (payload := _payload(pages, form, formsets, new=False)) is None:
         return None
     existing = Draft.objects.owned_by(request.user).of_resource(resource).first()
     try:

@@ -2,13 +2,15 @@
 small formset of typed parameters, one of artifact parameters (each with the
 outputs its artifact loads as), the plugins the task graph calls, and
 checks the workflow as you type (`entrypoint_validate`). The detail page shows
-the tasks of the pinned plugin versions and syncs them to the latest."""
+the tasks of the pinned plugin versions and syncs them to the latest. The
+forms save drafts, as those of the other resources do (views/drafts.py)."""
 
 import re
 from dataclasses import dataclass
 
 import yaml
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +30,7 @@ from ..forms import (
     parameter_type_choices,
 )
 from ..models import (
+    Draft,
     Entrypoint,
     EntrypointArtifactOutput,
     Experiment,
@@ -37,6 +40,19 @@ from ..models import (
     Queue,
 )
 from ..workflows import build_description, plugin_snapshots
+from .drafts import (
+    ENTRYPOINT_DRAFTS,
+    change_draft_context,
+    continued_change_draft,
+    continued_draft,
+    draft_form_context,
+    drop_saved_draft,
+    new_draft_initial,
+    new_drafts_context,
+    save_change_draft,
+    save_new_draft,
+    saving_draft,
+)
 from .history import history_context
 from .shared import (
     add_domain_error,
@@ -68,10 +84,13 @@ def entrypoint_list(request: HttpRequest) -> HttpResponse:
     listing = list_page(request, entrypoints, default_sort="name")
     writable = writable_group_ids(request.user)
     mark_editable(listing.rows, writable)
+    context = {"listing": listing, "can_create": bool(writable)}
+    if not is_fragment_request(request):
+        context.update(new_drafts_context(request, ENTRYPOINT_DRAFTS))
     return render(
         request,
         choose_template(request, "entrypoints/entrypoint_list.html", "entrypoint-table"),
-        {"listing": listing, "can_create": bool(writable)},
+        context,
     )
 
 
@@ -104,6 +123,7 @@ def entrypoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("group")
         .order_by("name"),
         "can_edit": can_edit,
+        **change_draft_context(request, entrypoint, can_edit=can_edit),
         **tags_card_context(request, entrypoint, can_edit),
         **history_context(entrypoint),
     }
@@ -181,31 +201,36 @@ def _artifact_parameters_with_types(entrypoint: Entrypoint) -> list:
     )
 
 
-def _entrypoint_forms(request: HttpRequest, entrypoint: Entrypoint | None):
-    """The form and the formsets of parameters and artifact parameters, bound
-    to the POST if there is one."""
-    data = request.POST if request.method == "POST" else None
-    initial = None
-    parameters = None
-    artifact_parameters = None
-    if entrypoint is not None:
-        initial = {
-            "name": entrypoint.name,
-            "description": entrypoint.description,
-            "task_graph": entrypoint.task_graph,
-            "artifact_graph": entrypoint.artifact_graph,
-            "queues": list(entrypoint.queues.values_list("pk", flat=True)),
-            "plugins": _pinned_ids(entrypoint, artifact=False),
-            "artifact_plugins": _pinned_ids(entrypoint, artifact=True),
-        }
-        parameters = [
+def _saved_values(entrypoint: Entrypoint) -> dict:
+    """The edit form's initial values: the entrypoint's, with the rows of its
+    formsets under ``parameters`` and ``artifact_parameters``."""
+    return {
+        "name": entrypoint.name,
+        "description": entrypoint.description,
+        "task_graph": entrypoint.task_graph,
+        "artifact_graph": entrypoint.artifact_graph,
+        "queues": list(entrypoint.queues.values_list("pk", flat=True)),
+        "plugins": _pinned_ids(entrypoint, artifact=False),
+        "artifact_plugins": _pinned_ids(entrypoint, artifact=True),
+        "parameters": [
             {"name": p.name, "parameter_type": p.parameter_type, "default_value": p.default_value}
             for p in entrypoint.parameters.all()
-        ]
-        artifact_parameters = [
+        ],
+        "artifact_parameters": [
             {"name": a.name, "outputs": [(o.name, o.parameter_type_id) for o in a.outputs.all()]}
             for a in entrypoint.artifact_parameters.prefetch_related("outputs")
-        ]
+        ],
+    }
+
+
+def _entrypoint_forms(request: HttpRequest, entrypoint: Entrypoint | None, initial: dict):
+    """The form and the formsets of parameters and artifact parameters, bound
+    to the POST if there is one; ``initial`` holds the form's values and the
+    formsets' rows (under ``parameters`` and ``artifact_parameters``)."""
+    data = request.POST if request.method == "POST" else None
+    initial = dict(initial)
+    parameters = initial.pop("parameters", None)
+    artifact_parameters = initial.pop("artifact_parameters", None)
     form = EntrypointForm(data, user=request.user, creating=entrypoint is None, initial=initial)
     formset = ParameterFormSet(data, prefix=PARAMETERS_PREFIX, initial=parameters)
     artifact_formset = ArtifactParameterFormSet(
@@ -236,8 +261,16 @@ def _render_form(request: HttpRequest, context: dict) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, form, formset, artifact_formset, entrypoint: Entrypoint | None):
-    """Create or update from the valid forms; None and the errors in them when refused."""
+def _save(
+    request: HttpRequest,
+    form,
+    formset,
+    artifact_formset,
+    entrypoint: Entrypoint | None,
+    draft: Draft | None,
+):
+    """Create or update from the valid forms, and drop the draft they continue
+    with it; None and the errors in them when refused."""
     values = {
         "user": request.user,
         "name": form.cleaned_data["name"],
@@ -251,19 +284,23 @@ def _save(request: HttpRequest, form, formset, artifact_formset, entrypoint: Ent
     plugin_ids = _chosen_plugin_ids(form, entrypoint, artifact=False)
     artifact_plugin_ids = _chosen_plugin_ids(form, entrypoint, artifact=True)
     try:
-        if entrypoint is None:
-            return definitions.create_entrypoint(
-                group_id=form.cleaned_data["group"].pk,
-                plugin_ids=plugin_ids or [],
-                artifact_plugin_ids=artifact_plugin_ids or [],
-                **values,
-            )
-        return definitions.update_entrypoint(
-            entrypoint=entrypoint,
-            plugin_ids=plugin_ids,
-            artifact_plugin_ids=artifact_plugin_ids,
-            **values,
-        )
+        with transaction.atomic():
+            if entrypoint is None:
+                saved = definitions.create_entrypoint(
+                    group_id=form.cleaned_data["group"].pk,
+                    plugin_ids=plugin_ids or [],
+                    artifact_plugin_ids=artifact_plugin_ids or [],
+                    **values,
+                )
+            else:
+                saved = definitions.update_entrypoint(
+                    entrypoint=entrypoint,
+                    plugin_ids=plugin_ids,
+                    artifact_plugin_ids=artifact_plugin_ids,
+                    **values,
+                )
+            drop_saved_draft(draft)
+        return saved
     except WorkflowInvalidError as error:
         texts = {
             "task_graph": form.cleaned_data["task_graph"],
@@ -286,29 +323,46 @@ def _save(request: HttpRequest, form, formset, artifact_formset, entrypoint: Ent
 
 @require_http_methods(["GET", "POST"])
 def entrypoint_create(request: HttpRequest) -> HttpResponse:
-    form, formset, artifact_formset = _entrypoint_forms(request, None)
-    if request.method == "POST" and (
+    draft = continued_draft(request, ENTRYPOINT_DRAFTS)
+    initial = new_draft_initial(ENTRYPOINT_DRAFTS, draft)
+    form, formset, artifact_formset = _entrypoint_forms(request, None, initial)
+    if saving_draft(request):
+        formsets = (formset, artifact_formset)
+        if (saved := save_new_draft(request, ENTRYPOINT_DRAFTS, form, draft, formsets)) is not None:
+            return saved
+    elif request.method == "POST" and (
         form.is_valid() & formset.is_valid() & artifact_formset.is_valid()
     ):
-        entrypoint = _save(request, form, formset, artifact_formset, None)
+        entrypoint = _save(request, form, formset, artifact_formset, None, draft)
         if entrypoint is not None:
             messages.success(request, f"Entrypoint {entrypoint.name} created.")
             return redirect_after_save(request, reverse("entrypoint_detail", args=[entrypoint.pk]))
-    return _render_form(
-        request, {"form": form, "formset": formset, "artifact_formset": artifact_formset}
-    )
+    context = {
+        "form": form,
+        "formset": formset,
+        "artifact_formset": artifact_formset,
+        **draft_form_context(draft),
+    }
+    return _render_form(request, context)
 
 
 @require_http_methods(["GET", "POST"])
 def entrypoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entrypoint = editable_or_403(Entrypoint, request, pk)
-    form, formset, artifact_formset = _entrypoint_forms(request, entrypoint)
-    saved = (
+    draft = continued_change_draft(request, entrypoint)
+    initial = _saved_values(entrypoint)
+    if draft is not None:
+        initial.update(ENTRYPOINT_DRAFTS.initial(draft.payload))
+    form, formset, artifact_formset = _entrypoint_forms(request, entrypoint, initial)
+    if saving_draft(request):
+        saved = _save_change_draft(request, form, formset, artifact_formset, entrypoint)
+        if saved is not None:
+            return saved
+    elif (
         request.method == "POST"
         and form.is_valid() & formset.is_valid() & artifact_formset.is_valid()
-        and _save(request, form, formset, artifact_formset, entrypoint) is not None
-    )
-    if saved:
+        and _save(request, form, formset, artifact_formset, entrypoint, draft) is not None
+    ):
         messages.success(request, f"Entrypoint {entrypoint.name} saved.")
         return redirect_after_save(request, reverse("entrypoint_detail", args=[entrypoint.pk]))
     context = {
@@ -316,8 +370,30 @@ def entrypoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "formset": formset,
         "artifact_formset": artifact_formset,
         "entrypoint": entrypoint,
+        **draft_form_context(draft, entrypoint),
     }
     return _render_form(request, context)
+
+
+def _save_change_draft(
+    request: HttpRequest, form, formset, artifact_formset, entrypoint: Entrypoint
+) -> HttpResponse | None:
+    """ "Save as draft" on the edit form. A draft of changes keeps the pinned
+    plugins (it is the API's PUT body), so one that would change them is
+    refused rather than saved without that change."""
+    if form.is_valid():
+        for field, artifact in (("plugins", False), ("artifact_plugins", True)):
+            pinned = _pinned_ids(entrypoint, artifact=artifact)
+            # Pins the user cannot see are not offered, so not chosen again.
+            offered = form.fields[field].queryset.filter(pk__in=pinned).values_list("pk", flat=True)
+            if {plugin.pk for plugin in form.cleaned_data[field]} != set(offered):
+                form.add_error(
+                    field,
+                    "A draft of changes keeps the pinned plugins: choose them again to save "
+                    "a draft, or save the changes to pin these.",
+                )
+    formsets = (formset, artifact_formset)
+    return save_change_draft(request, ENTRYPOINT_DRAFTS, form, entrypoint, formsets)
 
 
 # Checking the workflow as it is typed ---------------------------------------------
@@ -462,7 +538,8 @@ def _unsaved_artifact_parameters(artifact_formset) -> list[dict]:
 
 
 def _validate(request: HttpRequest, entrypoint: Entrypoint | None) -> HttpResponse:
-    form, formset, artifact_formset = _entrypoint_forms(request, entrypoint)
+    initial = {} if entrypoint is None else _saved_values(entrypoint)
+    form, formset, artifact_formset = _entrypoint_forms(request, entrypoint, initial)
     issues = _issues_of_unsaved_form(request, form, formset, artifact_formset, entrypoint)
     texts = {
         "task_graph": request.POST.get("task_graph", ""),

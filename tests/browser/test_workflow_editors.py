@@ -159,3 +159,43 @@ def test_the_entrypoint_form_adds_artifact_parameters_and_their_outputs(live_ser
         (p.name, [(o.name, o.parameter_type.name) for o in p.outputs.all()])
         for p in entrypoint.artifact_parameters.all()
     ] == [("counts", [("n", "integer")]), ("model", [("labels", "any")])]
+
+
+def test_the_entrypoint_form_saves_a_draft_and_continues_it(live_server, setup, page):
+    from playwright.sync_api import expect
+
+    from experiments.models import Draft, Entrypoint
+
+    page.goto(f"{live_server.url}/entrypoints/new/")
+    page.select_option("#id_group", label="team")
+    page.select_option("#id_plugins", str(setup["trainer"].pk))
+    page.fill('input[name="parameters-0-name"]', "epochs")
+    page.select_option('select[name="parameters-0-parameter_type"]', "integer")
+    page.fill('input[name="artifact_parameters-0-name"]', "counts")
+    page.fill('input[name="artifact_parameters-0-out-0-name"]', "n")
+    page.select_option('select[name="artifact_parameters-0-out-0-type"]', label="integer (builtin)")
+    graph = page.locator("#id_task_graph")
+    graph.click()
+    graph.press_sequentially("train:\n  train_model:\n    epochs: $epochs\n", delay=5)
+    expect(page.locator("#workflow-issues")).to_contain_text("No problems found.")
+
+    # Unnamed yet: the browser's required check does not stop a draft.
+    page.get_by_role("button", name="Save as draft").click()
+    drafts = page.locator("#drafts-card")
+    expect(drafts).to_contain_text("(unnamed)")
+    drafts.get_by_role("link", name="Continue").click()
+    expect(page.locator("#draft-notice")).to_contain_text("You are continuing your draft")
+    expect(page.locator('input[name="parameters-0-name"]')).to_have_value("epochs")
+    expect(
+        page.locator('select[name="artifact_parameters-0-out-0-type"] option:checked')
+    ).to_have_text("integer (builtin)")
+    page.fill("#id_name", "train")
+    graph.press_sequentially("greet:\n  hello_world:\n    name: $who\n", delay=5)
+    expect(page.locator("#workflow-issues")).to_contain_text("unresolvable reference: $who")
+    screenshot(page, "entrypoint_form_continued_draft.png")
+
+    graph.fill("train:\n  train_model:\n    epochs: $epochs\n")
+    page.get_by_role("button", name="Create entrypoint").click()
+    expect(page.locator("h1")).to_have_text("train")
+    assert Entrypoint.objects.filter(name="train").exists()
+    assert not Draft.objects.exists()

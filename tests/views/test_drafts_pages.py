@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from experiments.drafts import create_change_draft
 from experiments.models import Draft, Experiment, MLModel, Plugin, PluginParameterType, Queue
 from tests.api.conftest import send
 from tests.conftest import logged_in
@@ -20,6 +21,7 @@ from tests.factories import (
     MembershipFactory,
     MLModelFactory,
     PluginFactory,
+    PluginFileFactory,
     PluginParameterTypeFactory,
     QueueFactory,
 )
@@ -348,12 +350,15 @@ def test_others_cannot_see_continue_or_discard_a_change_draft(writer_client, tea
     assert Draft.objects.exists()
 
 
-def test_discarding_needs_a_known_type(writer_client, team):
-    queue = QueueFactory(group=team)
+def test_discarding_needs_a_type_with_page_drafts(writer, writer_client, team):
+    # Plugin files have drafts in the API only.
+    file = PluginFileFactory(group=team)
+    create_change_draft(user=writer, resource=file, payload={})
 
-    url = reverse("change_draft_discard", args=["entry_point", queue.pk])
+    url = reverse("change_draft_discard", args=["plugin_file", file.pk])
 
     assert writer_client.post(url).status_code == 404
+    assert Draft.objects.exists()
 
 
 # The same drafts as the API's ----------------------------------------------------
