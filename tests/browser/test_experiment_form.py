@@ -71,12 +71,19 @@ def test_create_an_experiment_through_the_htmx_form(writer, live_server, browser
     form = page.locator("#experiment-form")
     expect(form.locator("#id_name")).to_be_visible()
     page.evaluate("window.__marker = 1")  # gone if the page reloads
+    # htmx binds a swapped-in form when the swap settles; a person never
+    # submits again within those milliseconds, a test must wait for it.
+    page.evaluate(
+        "window.__settled = 0;"
+        "document.body.addEventListener('htmx:afterSettle', () => window.__settled++)"
+    )
 
     form.locator("#id_name").fill("existing")
     form.get_by_role("button", name="Create experiment").click()
     expect(form.locator(".invalid-feedback")).to_contain_text(
         "The experiment name 'existing' is already taken in this group."
     )
+    page.wait_for_function("window.__settled >= 1")
 
     form.locator("#id_name").fill("adversarial-patches")
     form.get_by_role("button", name="Create experiment").click()

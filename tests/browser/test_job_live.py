@@ -78,8 +78,15 @@ def test_run_a_job_and_follow_it(setup, live_server, browser_page):
     page.goto(f"{live_server.url}/experiments/{hello.experiment.pk}/")
     page.evaluate("window.__marker = 1")  # gone if the page reloads
     form = page.locator("#job-form")
+    # htmx binds a swapped-in form's select when the swap settles; a person
+    # never picks again within those milliseconds, a test must wait for it.
+    page.evaluate(
+        "window.__settled = 0;"
+        "document.body.addEventListener('htmx:afterSettle', () => window.__settled++)"
+    )
     form.locator("select[name=entrypoint]").select_option(label="other")
     expect(form).to_contain_text("Parameters of other")
+    page.wait_for_function("window.__settled >= 1")
     expect(form.locator("input[name=value_1]")).to_have_value("7")
     form.locator("select[name=entrypoint]").select_option(label="hello")
     expect(form).to_contain_text("Parameters of hello")
