@@ -424,3 +424,15 @@ def test_list_query_count_does_not_grow(
         response = client.get(URL, {"pageLength": 100})
     assert len(response.json()["data"]) == count
     assert all(e["plugins"][0]["files"] for e in response.json()["data"])
+
+
+@pytest.mark.parametrize("output_name", ["", "x" * 300])
+def test_an_artifact_output_needs_a_proper_name(writer, team, plugin, image_type, output_name):
+    body = full_body(team, queue=QueueFactory(group=team), plugin=plugin, image_type=image_type)
+    body["artifactParameters"][0]["outputParams"][0]["name"] = output_name
+
+    response = send(logged_in(writer), "POST", URL, body)
+
+    assert response.status_code == 400
+    assert "An output of artifact parameter 'weights'" in response.json()["message"]
+    assert not Entrypoint.objects.exists()
