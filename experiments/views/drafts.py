@@ -281,11 +281,18 @@ def new_draft_initial(pages: DraftPages, draft: Draft | None) -> dict:
     return {"group": draft.group_id, **pages.initial(draft.payload)}
 
 
-def draft_form_context(draft: Draft | None, resource: Resource | None = None) -> dict:
+def draft_form_context(
+    request: HttpRequest, draft: Draft | None, resource: Resource | None = None
+) -> dict:
     """What a form's draft notice shows: the draft it continues and, for a
-    draft of changes, whether the resource has changed since."""
+    draft of changes, whether the resource has changed since. An edit form
+    that continues no draft names the user's draft of changes, if any (one
+    query), since saving a new draft would replace it."""
     stale = draft is not None and resource is not None and is_stale(draft, resource)
-    return {"draft": draft, "draft_stale": stale}
+    earlier = None
+    if draft is None and resource is not None and request.method == "GET":
+        earlier = Draft.objects.owned_by(request.user).of_resource(resource).first()
+    return {"draft": draft, "draft_stale": stale, "earlier_draft": earlier}
 
 
 # Saving -----------------------------------------------------------------------------

@@ -341,7 +341,7 @@ def entrypoint_create(request: HttpRequest) -> HttpResponse:
         "form": form,
         "formset": formset,
         "artifact_formset": artifact_formset,
-        **draft_form_context(draft),
+        **draft_form_context(request, draft),
     }
     return _render_form(request, context)
 
@@ -370,7 +370,7 @@ def entrypoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "formset": formset,
         "artifact_formset": artifact_formset,
         "entrypoint": entrypoint,
-        **draft_form_context(draft, entrypoint),
+        **draft_form_context(request, draft, entrypoint),
     }
     return _render_form(request, context)
 

@@ -154,7 +154,7 @@ def experiment_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         choose_template(request, "experiments/experiment_form.html", "experiment-form"),
-        {"form": form, **draft_form_context(draft)},
+        {"form": form, **draft_form_context(request, draft)},
     )
 
 
@@ -194,7 +194,7 @@ def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         choose_template(request, "experiments/experiment_form.html", "experiment-form"),
-        {"form": form, "experiment": experiment, **draft_form_context(draft, experiment)},
+        {"form": form, "experiment": experiment, **draft_form_context(request, draft, experiment)},
     )
 
 

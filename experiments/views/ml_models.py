@@ -135,7 +135,7 @@ def model_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         choose_template(request, "models/model_form.html", "model-form"),
-        {"form": form, **draft_form_context(draft)},
+        {"form": form, **draft_form_context(request, draft)},
     )
 
 
@@ -170,7 +170,7 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         choose_template(request, "models/model_form.html", "model-form"),
-        {"form": form, "model": model, **draft_form_context(draft, model)},
+        {"form": form, "model": model, **draft_form_context(request, draft, model)},
     )
 
 

@@ -132,7 +132,7 @@ def parameter_type_create(request: HttpRequest) -> HttpResponse:
             return redirect_after_save(
                 request, reverse("parameter_type_detail", args=[parameter_type.pk])
             )
-    return _render_form(request, {"form": form, **draft_form_context(draft)})
+    return _render_form(request, {"form": form, **draft_form_context(request, draft)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,7 +178,7 @@ def parameter_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "parameter_type": parameter_type,
-            **draft_form_context(draft, parameter_type),
+            **draft_form_context(request, draft, parameter_type),
         },
     )
 

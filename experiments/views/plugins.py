@@ -165,7 +165,7 @@ def plugin_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         choose_template(request, "plugins/plugin_form.html", "plugin-form"),
-        {"form": form, **draft_form_context(draft)},
+        {"form": form, **draft_form_context(request, draft)},
     )
 
 
@@ -200,7 +200,7 @@ def plugin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         choose_template(request, "plugins/plugin_form.html", "plugin-form"),
-        {"form": form, "plugin": plugin, **draft_form_context(draft, plugin)},
+        {"form": form, "plugin": plugin, **draft_form_context(request, draft, plugin)},
     )
 
 

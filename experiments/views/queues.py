@@ -109,7 +109,7 @@ def queue_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         choose_template(request, "queues/queue_form.html", "queue-form"),
-        {"form": form, **draft_form_context(draft)},
+        {"form": form, **draft_form_context(request, draft)},
     )
 
 
@@ -144,7 +144,7 @@ def queue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         choose_template(request, "queues/queue_form.html", "queue-form"),
-        {"form": form, "queue": queue, **draft_form_context(draft, queue)},
+        {"form": form, "queue": queue, **draft_form_context(request, draft, queue)},
     )
 
 

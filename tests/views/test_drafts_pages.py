@@ -281,6 +281,26 @@ def test_continue_editing_prefills_the_edit_form(writer_client, team, case):
     assert "You are continuing your draft" in page
 
 
+def test_the_plain_edit_form_points_at_an_earlier_change_draft(writer_client, team, case):
+    resource = case.factory(group=team, name="original")
+    save_change_draft(writer_client, case, resource, name="renamed")
+    draft = Draft.objects.get()
+
+    page = writer_client.get(case.url("edit", resource.pk)).content.decode()
+
+    assert "You have a draft of changes saved" in page
+    assert f'href="?draft={draft.pk}">continue it</a>' in page
+    assert 'value="original"' in page  # the form itself shows the saved values
+
+
+def test_without_a_draft_the_edit_form_has_no_notice(writer_client, team, case):
+    resource = case.factory(group=team)
+
+    page = writer_client.get(case.url("edit", resource.pk)).content.decode()
+
+    assert 'id="draft-notice"' not in page
+
+
 def test_saving_a_change_draft_again_replaces_it(writer_client, team, case):
     resource = case.factory(group=team)
     save_change_draft(writer_client, case, resource, name="one")
