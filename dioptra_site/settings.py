@@ -177,7 +177,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["experiments.api.schema.one_path_per_route"],
-    "PATH_CONVERTER_OVERRIDES": {"api_id": int},
+    "PATH_CONVERTER_OVERRIDES": {"id": int},
 }
 
 # Dioptra's default job timeout; a job may ask for another ("30m", "24h", "1d").

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib.auth import password_validation
 
+from .converters import MAX_ID
 from .definitions import ArtifactParameterSpec, TaskSpec
 from .engine.sections import ParameterCoercionError
 from .jobs import artifact_value_field
@@ -30,8 +31,6 @@ from .models import (
 from .models.resources import NamedResource
 
 NAME_WIDGET = forms.TextInput(attrs={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"})
-# The largest id a database column holds; a bigger one posted is refused as input.
-MAX_ID = 2**63 - 1
 
 
 class GroupChoiceField(forms.ModelChoiceField):

@@ -231,7 +231,7 @@ def _with_draft_type(page: dict, draft_type: str) -> dict:
 
 def _route(pattern: str, **ids: int) -> str:
     for key, value in ids.items():
-        pattern = pattern.replace(f"<api_id:{key}>", str(value))
+        pattern = pattern.replace(f"<id:{key}>", str(value))
     return pattern
 
 
@@ -332,13 +332,13 @@ def _routes() -> list[tuple[str, object, str]]:
         routes += [
             (f"{draftable.collection}/drafts", draft_collection, f"{name}-drafts"),
             (
-                f"{draftable.collection}/drafts/<api_id:draft_id>",
+                f"{draftable.collection}/drafts/<id:draft_id>",
                 draft_detail,
                 f"{name}-draft-by-id",
             ),
             (f"{draftable.versioned.prefix}/draft", resource_draft, f"{name}-draft"),
         ]
-    routes.append(("workflows/draftCommit/<api_id:draft_id>", draft_commit, "draft-commit"))
+    routes.append(("workflows/draftCommit/<id:draft_id>", draft_commit, "draft-commit"))
     return routes
 
 

@@ -15,13 +15,13 @@ from typing import Any
 
 from rest_framework.exceptions import ParseError
 
+from experiments.converters import MAX_ID
 from experiments.definitions import clean_name
 from experiments.errors import InvalidInputError
 
 from .errors import FieldErrors
 
 UNKNOWN_FIELD = "Unknown field."
-MAX_INTEGER = 2**63 - 1  # the database's largest id; larger numbers overflow its drivers
 MISSING_FIELD = "Missing data for required field."
 
 
@@ -74,7 +74,7 @@ def parse_body(request, fields: Mapping[str, Field]) -> dict:
 
 
 def _is_integer(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_INTEGER
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_ID
 
 
 def integer(value: Any) -> int:
@@ -196,7 +196,7 @@ def query_int(
         number = int(value)
     except ValueError:
         number = None
-    if number is None or abs(number) > MAX_INTEGER:
+    if number is None or abs(number) > MAX_ID:
         raise FieldErrors({key: ["Not a valid integer."]})
     if minimum is not None and number < minimum:
         raise FieldErrors({key: [f"Must be >= {minimum}"]})

@@ -168,7 +168,7 @@ def _routes() -> list[tuple[str, object, str]]:
         routes += [
             (f"{versioned.prefix}/snapshots", snapshot_list, f"{versioned.name}-snapshots"),
             (
-                f"{versioned.prefix}/snapshots/<api_id:snapshot_id>",
+                f"{versioned.prefix}/snapshots/<id:snapshot_id>",
                 snapshot_detail,
                 f"{versioned.name}-snapshot",
             ),

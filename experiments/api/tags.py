@@ -132,7 +132,7 @@ def _routes() -> list[tuple[str, object, str]]:
         resource_tags, resource_tag = resource_tag_views(versioned)
         routes += [
             (f"{versioned.prefix}/tags", resource_tags, f"{versioned.name}-tags"),
-            (f"{versioned.prefix}/tags/<api_id:tag_id>", resource_tag, f"{versioned.name}-tag"),
+            (f"{versioned.prefix}/tags/<id:tag_id>", resource_tag, f"{versioned.name}-tag"),
         ]
     return routes
 

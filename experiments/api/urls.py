@@ -6,10 +6,11 @@ digits only (anything else is 404) and at most 18 of them, so they always fit
 the database.
 """
 
-from django.urls import URLResolver, path, register_converter
+from django.urls import URLResolver, path
 from django.urls.resolvers import RoutePattern
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .. import converters  # noqa: F401  (registers <id:…>)
 from . import (
     artifacts,
     auth,
@@ -30,19 +31,6 @@ from . import (
     users,
     workflows,
 )
-
-
-class IdConverter:
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "api_id")
 
 
 def route(pattern: str, view, name: str) -> list[tuple]:
@@ -91,14 +79,14 @@ urlpatterns = by_first_segment(
         *route("users/current", users.user_current, "user-current"),
         *route("users/current/password", users.user_current_password, "user-current-password"),
         *route("users/current/tokens", tokens.token_collection, "tokens"),
-        *route("users/current/tokens/<api_id:pk>", tokens.token_detail, "token"),
-        *route("users/<api_id:pk>", users.user_detail, "user"),
-        *route("users/<api_id:pk>/password", users.user_password, "user-password"),
+        *route("users/current/tokens/<id:pk>", tokens.token_detail, "token"),
+        *route("users/<id:pk>", users.user_detail, "user"),
+        *route("users/<id:pk>/password", users.user_password, "user-password"),
         *route("groups", groups.group_collection, "groups"),
-        *route("groups/<api_id:pk>", groups.group_detail, "group"),
-        *route("groups/<api_id:pk>/members", groups.group_members, "group-members"),
+        *route("groups/<id:pk>", groups.group_detail, "group"),
+        *route("groups/<id:pk>/members", groups.group_members, "group-members"),
         *route(
-            "groups/<api_id:pk>/members/<api_id:user_id>",
+            "groups/<id:pk>/members/<id:user_id>",
             groups.group_member_detail,
             "group-member",
         ),
@@ -106,52 +94,48 @@ urlpatterns = by_first_segment(
         *route("schema", SpectacularAPIView.as_view(), "schema"),
         *route("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), "docs"),
         *route("queues", queues.queue_collection, "queues"),
-        *route("queues/<api_id:pk>", queues.queue_detail, "queue"),
+        *route("queues/<id:pk>", queues.queue_detail, "queue"),
         *route("entrypoints", entrypoints.entrypoint_collection, "entrypoints"),
-        *route("entrypoints/<api_id:pk>", entrypoints.entrypoint_detail, "entrypoint"),
+        *route("entrypoints/<id:pk>", entrypoints.entrypoint_detail, "entrypoint"),
+        *route("entrypoints/<id:pk>/queues", entrypoints.entrypoint_queues, "entrypoint-queues"),
         *route(
-            "entrypoints/<api_id:pk>/queues", entrypoints.entrypoint_queues, "entrypoint-queues"
-        ),
-        *route(
-            "entrypoints/<api_id:pk>/queues/<api_id:queue_id>",
+            "entrypoints/<id:pk>/queues/<id:queue_id>",
             entrypoints.entrypoint_queue_detail,
             "entrypoint-queue",
         ),
+        *route("entrypoints/<id:pk>/plugins", entrypoints.entrypoint_plugins, "entrypoint-plugins"),
         *route(
-            "entrypoints/<api_id:pk>/plugins", entrypoints.entrypoint_plugins, "entrypoint-plugins"
-        ),
-        *route(
-            "entrypoints/<api_id:pk>/plugins/<api_id:plugin_id>",
+            "entrypoints/<id:pk>/plugins/<id:plugin_id>",
             entrypoints.entrypoint_plugin_detail,
             "entrypoint-plugin",
         ),
         *route(
-            "entrypoints/<api_id:pk>/artifactPlugins",
+            "entrypoints/<id:pk>/artifactPlugins",
             entrypoints.entrypoint_artifact_plugins,
             "entrypoint-artifact-plugins",
         ),
         *route(
-            "entrypoints/<api_id:pk>/artifactPlugins/<api_id:plugin_id>",
+            "entrypoints/<id:pk>/artifactPlugins/<id:plugin_id>",
             entrypoints.entrypoint_artifact_plugin_detail,
             "entrypoint-artifact-plugin",
         ),
         *route(
-            "entrypoints/<api_id:pk>/snapshots/<api_id:snapshot_id>/config",
+            "entrypoints/<id:pk>/snapshots/<id:snapshot_id>/config",
             entrypoints.entrypoint_snapshot_config,
             "entrypoint-snapshot-config",
         ),
         *route(
-            "entrypoints/<api_id:pk>/snapshots/<api_id:snapshot_id>/plugins/bundle",
+            "entrypoints/<id:pk>/snapshots/<id:snapshot_id>/plugins/bundle",
             bundles.entrypoint_snapshot_plugins_bundle,
             "entrypoint-snapshot-plugins-bundle",
         ),
         *route(
-            "entrypoints/<api_id:pk>/snapshots/<api_id:snapshot_id>/artifactPlugins",
+            "entrypoints/<id:pk>/snapshots/<id:snapshot_id>/artifactPlugins",
             bundles.entrypoint_snapshot_artifact_plugins,
             "entrypoint-snapshot-artifact-plugins",
         ),
         *route(
-            "entrypoints/<api_id:pk>/snapshots/<api_id:snapshot_id>/artifactPlugins/bundle",
+            "entrypoints/<id:pk>/snapshots/<id:snapshot_id>/artifactPlugins/bundle",
             bundles.entrypoint_snapshot_artifact_plugins_bundle,
             "entrypoint-snapshot-artifact-plugins-bundle",
         ),
@@ -161,20 +145,20 @@ urlpatterns = by_first_segment(
             "plugin-parameter-types",
         ),
         *route(
-            "pluginParameterTypes/<api_id:pk>",
+            "pluginParameterTypes/<id:pk>",
             parameter_types.parameter_type_detail,
             "plugin-parameter-type",
         ),
         *route("plugins", plugins.plugin_collection, "plugins"),
-        *route("plugins/<api_id:pk>", plugins.plugin_detail, "plugin"),
-        *route("plugins/<api_id:pk>/files", plugins.plugin_files, "plugin-files"),
+        *route("plugins/<id:pk>", plugins.plugin_detail, "plugin"),
+        *route("plugins/<id:pk>/files", plugins.plugin_files, "plugin-files"),
         *route(
-            "plugins/<api_id:pk>/files/<api_id:file_id>",
+            "plugins/<id:pk>/files/<id:file_id>",
             plugins.plugin_file_detail,
             "plugin-file",
         ),
         *route(
-            "plugins/<api_id:pk>/snapshots/<api_id:snapshot_id>/files/bundle",
+            "plugins/<id:pk>/snapshots/<id:snapshot_id>/files/bundle",
             bundles.plugin_snapshot_bundle,
             "plugin-snapshot-files-bundle",
         ),
@@ -188,73 +172,73 @@ urlpatterns = by_first_segment(
             "plugin-task-signature-analysis",
         ),
         *route("experiments", experiments.experiment_collection, "experiments"),
-        *route("experiments/<api_id:pk>", experiments.experiment_detail, "experiment"),
+        *route("experiments/<id:pk>", experiments.experiment_detail, "experiment"),
         *route(
-            "experiments/<api_id:pk>/entrypoints",
+            "experiments/<id:pk>/entrypoints",
             experiments.experiment_entrypoints,
             "experiment-entrypoints",
         ),
         *route(
-            "experiments/<api_id:pk>/entrypoints/<api_id:entrypoint_id>",
+            "experiments/<id:pk>/entrypoints/<id:entrypoint_id>",
             experiments.experiment_entrypoint_detail,
             "experiment-entrypoint",
         ),
         # Jobs, their logs and metrics, and the artifacts they saved.
-        *route("experiments/<api_id:pk>/jobs", jobs.experiment_jobs, "experiment-jobs"),
+        *route("experiments/<id:pk>/jobs", jobs.experiment_jobs, "experiment-jobs"),
         *route(
-            "experiments/<api_id:pk>/jobs/<api_id:job_id>",
+            "experiments/<id:pk>/jobs/<id:job_id>",
             jobs.experiment_job_detail,
             "experiment-job",
         ),
         *route(
-            "experiments/<api_id:pk>/jobs/<api_id:job_id>/status",
+            "experiments/<id:pk>/jobs/<id:job_id>/status",
             jobs.experiment_job_status,
             "experiment-job-status",
         ),
         *route(
-            "experiments/<api_id:pk>/jobs/<api_id:job_id>/mlflowRun",
+            "experiments/<id:pk>/jobs/<id:job_id>/mlflowRun",
             jobs.experiment_job_mlflow_run,
             "experiment-job-mlflow-run",
         ),
-        *route("experiments/<api_id:pk>/metrics", jobs.experiment_metrics, "experiment-metrics"),
+        *route("experiments/<id:pk>/metrics", jobs.experiment_metrics, "experiment-metrics"),
         *route("jobs", jobs.job_collection, "jobs"),
-        *route("jobs/<api_id:pk>", jobs.job_detail, "job"),
-        *route("jobs/<api_id:pk>/status", jobs.job_status, "job-status"),
-        *route("jobs/<api_id:pk>/cancel", jobs.job_cancel, "job-cancel"),
-        *route("jobs/<api_id:pk>/mlflowRun", jobs.job_mlflow_run, "job-mlflow-run"),
-        *route("jobs/<api_id:pk>/parameters", jobs.job_parameters_view, "job-parameters"),
+        *route("jobs/<id:pk>", jobs.job_detail, "job"),
+        *route("jobs/<id:pk>/status", jobs.job_status, "job-status"),
+        *route("jobs/<id:pk>/cancel", jobs.job_cancel, "job-cancel"),
+        *route("jobs/<id:pk>/mlflowRun", jobs.job_mlflow_run, "job-mlflow-run"),
+        *route("jobs/<id:pk>/parameters", jobs.job_parameters_view, "job-parameters"),
         *route(
-            "jobs/<api_id:pk>/artifactParameters",
+            "jobs/<id:pk>/artifactParameters",
             jobs.job_artifact_parameters,
             "job-artifact-parameters",
         ),
-        *route("jobs/<api_id:pk>/log", jobs.job_log, "job-log"),
-        *route("jobs/<api_id:pk>/metrics", jobs.job_metrics, "job-metrics"),
+        *route("jobs/<id:pk>/log", jobs.job_log, "job-log"),
+        *route("jobs/<id:pk>/metrics", jobs.job_metrics, "job-metrics"),
         *route(
-            "jobs/<api_id:pk>/metrics/<str:name>/snapshots",
+            "jobs/<id:pk>/metrics/<str:name>/snapshots",
             jobs.job_metric_snapshots,
             "job-metric-snapshots",
         ),
         *route("models", models.model_collection, "models"),
-        *route("models/<api_id:pk>", models.model_detail, "model"),
-        *route("models/<api_id:pk>/versions", models.model_versions, "model-versions"),
+        *route("models/<id:pk>", models.model_detail, "model"),
+        *route("models/<id:pk>/versions", models.model_versions, "model-versions"),
         *route(
-            "models/<api_id:pk>/versions/<api_id:version_number>",
+            "models/<id:pk>/versions/<id:version_number>",
             models.model_version_detail,
             "model-version",
         ),
         *route("artifacts", artifacts.artifact_collection, "artifacts"),
-        *route("artifacts/<api_id:pk>", artifacts.artifact_detail, "artifact"),
-        *route("artifacts/<api_id:pk>/files", artifacts.artifact_files_view, "artifact-files"),
-        *route("artifacts/<api_id:pk>/contents", artifacts.artifact_contents, "artifact-contents"),
+        *route("artifacts/<id:pk>", artifacts.artifact_detail, "artifact"),
+        *route("artifacts/<id:pk>/files", artifacts.artifact_files_view, "artifact-files"),
+        *route("artifacts/<id:pk>/contents", artifacts.artifact_contents, "artifact-contents"),
         *route(
-            "artifacts/<api_id:pk>/snapshots/<api_id:snapshot_id>/contents",
+            "artifacts/<id:pk>/snapshots/<id:snapshot_id>/contents",
             artifacts.artifact_snapshot_contents,
             "artifact-snapshot-contents",
         ),
         *route("tags", tags.tag_collection, "tags"),
-        *route("tags/<api_id:pk>", tags.tag_detail, "tag"),
-        *route("tags/<api_id:pk>/resources", tags.tag_resources, "tag-resources"),
+        *route("tags/<id:pk>", tags.tag_detail, "tag"),
+        *route("tags/<id:pk>/resources", tags.tag_resources, "tag-resources"),
         # The tags and snapshots of every versioned resource: one generic view set each.
         *[url for spec in (*tags.RESOURCE_ROUTES, *snapshots.ROUTES) for url in route(*spec)],
         # Drafts of every resource type that has them, and committing a draft.

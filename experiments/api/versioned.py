@@ -25,7 +25,7 @@ from .lookups import get_or_404
 @dataclass(frozen=True)
 class Versioned:
     model: type[Resource]
-    prefix: str  # the URL of one resource, e.g. "queues/<api_id:pk>"
+    prefix: str  # the URL of one resource, e.g. "queues/<id:pk>"
     name: str  # the stem of its URL names, e.g. "queue"
     find: Callable[..., Resource]  # (request, **URL ids) -> the alive resource, or 404
 
@@ -33,7 +33,7 @@ class Versioned:
         """The resource's path under /api/v1, e.g. ``queues/3``."""
         path = self.prefix
         for key, value in ids.items():
-            path = path.replace(f"<api_id:{key}>", str(value))
+            path = path.replace(f"<id:{key}>", str(value))
         return path
 
 
@@ -52,27 +52,27 @@ def visible_plugin_file(request, pk: int, file_id: int) -> PluginFile:
     return get_or_404(files.select_related("group", "snapshot"), file_id, "plugin file")
 
 
-QUEUES = Versioned(Queue, "queues/<api_id:pk>", "queue", visible(Queue, "queue"))
+QUEUES = Versioned(Queue, "queues/<id:pk>", "queue", visible(Queue, "queue"))
 EXPERIMENTS = Versioned(
-    Experiment, "experiments/<api_id:pk>", "experiment", visible(Experiment, "experiment")
+    Experiment, "experiments/<id:pk>", "experiment", visible(Experiment, "experiment")
 )
 ENTRYPOINTS = Versioned(
-    Entrypoint, "entrypoints/<api_id:pk>", "entrypoint", visible(Entrypoint, "entrypoint")
+    Entrypoint, "entrypoints/<id:pk>", "entrypoint", visible(Entrypoint, "entrypoint")
 )
-PLUGINS = Versioned(Plugin, "plugins/<api_id:pk>", "plugin", visible(Plugin, "plugin"))
+PLUGINS = Versioned(Plugin, "plugins/<id:pk>", "plugin", visible(Plugin, "plugin"))
 PLUGIN_FILES = Versioned(
-    PluginFile, "plugins/<api_id:pk>/files/<api_id:file_id>", "plugin-file", visible_plugin_file
+    PluginFile, "plugins/<id:pk>/files/<id:file_id>", "plugin-file", visible_plugin_file
 )
 PARAMETER_TYPES = Versioned(
     PluginParameterType,
-    "pluginParameterTypes/<api_id:pk>",
+    "pluginParameterTypes/<id:pk>",
     "plugin-parameter-type",
     visible(PluginParameterType, "plugin parameter type"),
 )
-MODELS = Versioned(MLModel, "models/<api_id:pk>", "model", visible(MLModel, "model"))
+MODELS = Versioned(MLModel, "models/<id:pk>", "model", visible(MLModel, "model"))
 # A job's frozen definition can be large, and neither tags nor snapshots read it.
-JOBS = Versioned(Job, "jobs/<api_id:pk>", "job", visible(Job, "job", defer=("definition",)))
-ARTIFACTS = Versioned(Artifact, "artifacts/<api_id:pk>", "artifact", visible(Artifact, "artifact"))
+JOBS = Versioned(Job, "jobs/<id:pk>", "job", visible(Job, "job", defer=("definition",)))
+ARTIFACTS = Versioned(Artifact, "artifacts/<id:pk>", "artifact", visible(Artifact, "artifact"))
 
 # Dioptra gives artifacts snapshots but no tags.
 TAGGABLE = [QUEUES, EXPERIMENTS, ENTRYPOINTS, PLUGINS, PLUGIN_FILES, PARAMETER_TYPES, MODELS, JOBS]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from .. import tagging
+from ..converters import MAX_ID
 from ..errors import DomainError
 from ..forms import ResourceForm
 from ..models import Tag
@@ -32,7 +33,7 @@ from .shared import (
     writable_group_ids,
 )
 
-# The page of each taggable resource type (each shows the tags card).
+# The page of each taggable resource type.
 RESOURCE_PAGES: dict[str, Callable[[Resource], str]] = {
     "queue": lambda r: reverse("queue_detail", args=[r.pk]),
     "experiment": lambda r: reverse("experiment_detail", args=[r.pk]),
@@ -169,9 +170,6 @@ def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # The tags card of a resource page -------------------------------------------------
 
-# The database's largest id: a larger number would overflow its driver.
-MAX_ID = 2**63 - 1
-
 
 class TagChoiceForm(forms.Form):
     tag = forms.IntegerField(min_value=1, max_value=MAX_ID)
@@ -261,8 +259,6 @@ def resource_tag_remove(
     request: HttpRequest, resource_type: str, pk: int, tag_pk: int
 ) -> HttpResponse:
     resource = _editable_tagged(request, resource_type, pk)
-    if tag_pk > MAX_ID:
-        raise Http404("No such tag.")  # the database driver would overflow
     try:
         tagging.detach_tag(user=request.user, resource=resource, tag_id=tag_pk)
     except DomainError as error:
