@@ -562,6 +562,12 @@ PARAMETER_WIDGETS = {
 BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
 
+def artifact_choices(artifacts) -> list[tuple]:
+    """A menu of artifacts from their (id, job id, uri, snapshot id) rows."""
+    menu = [(pk, f"job #{job_id} · {uri}") for pk, job_id, uri, _ in artifacts]
+    return [("", "Choose an artifact…"), *menu]
+
+
 class JobSubmitForm(forms.Form):
     """Run one of an experiment's entrypoints: choose it, then its queue,
     parameter values (one field per parameter, ``value_<position>``) and, for
@@ -619,9 +625,7 @@ class JobSubmitForm(forms.Form):
         if self.artifact_parameters:
             artifacts = list(artifacts)
             self.artifact_snapshots = {pk: snapshot_id for pk, _, _, snapshot_id in artifacts}
-            choices = [("", "Choose an artifact…")] + [
-                (pk, f"job #{job_id} · {uri}") for pk, job_id, uri, _ in artifacts
-            ]
+            choices = artifact_choices(artifacts)
             for parameter in self.artifact_parameters:
                 self.fields[self.artifact_field(parameter)] = self._artifact_field(
                     parameter, choices
@@ -775,11 +779,11 @@ class ModelVersionForm(forms.Form):
     )
 
     def __init__(self, *args, artifacts, **kwargs):
-        """``artifacts``: (id, job id, uri) of the artifacts to offer."""
+        """``artifacts``: (id, job id, uri, snapshot id) of the artifacts to offer."""
         super().__init__(*args, **kwargs)
-        choices = [(pk, f"job #{job_id} · {uri}") for pk, job_id, uri in artifacts]
-        self.has_artifacts = bool(choices)
-        self.fields["artifact"].widget.choices = [("", "Choose an artifact…"), *choices]
+        choices = artifact_choices(artifacts)
+        self.has_artifacts = len(choices) > 1
+        self.fields["artifact"].widget.choices = choices
 
 
 class ModelVersionDescriptionForm(forms.Form):

@@ -26,6 +26,19 @@ from .shared import (
 
 ARTIFACT_SORT_FIELDS = {"uri": "uri", "job": "job_id", "created": "created_on"}
 
+# Forms that choose an artifact offer this many of the newest: a lab's
+# thousands of jobs would otherwise make a menu nobody can use.
+ARTIFACT_CHOICES = 200
+
+
+def offered_artifacts(user):
+    """(id, job id, uri, snapshot id) of the newest artifacts the user may read."""
+    return (
+        Artifact.objects.visible_to(user)
+        .order_by("-id")
+        .values_list("pk", "job_id", "uri", "snapshot_id")[:ARTIFACT_CHOICES]
+    )
+
 
 @require_GET
 @vary_on_headers("HX-Request")

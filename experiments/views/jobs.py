@@ -28,7 +28,7 @@ from ..models import (
     JobLog,
     Queue,
 )
-from .ml_models import ARTIFACT_CHOICES
+from .artifacts import offered_artifacts
 from .shared import (
     PAGE_SIZE,
     Listing,
@@ -72,13 +72,11 @@ def job_submit_form(experiment: Experiment, user, data=None, *, entrypoint=None)
     if entrypoint is None and data is None:
         first_two = list(entrypoints.values_list("pk", flat=True)[:2])
         entrypoint = first_two[0] if len(first_two) == 1 else None
-    artifacts = (
-        Artifact.objects.visible_to(user)
-        .order_by("-id")
-        .values_list("pk", "job_id", "uri", "snapshot_id")[:ARTIFACT_CHOICES]
-    )
     return JobSubmitForm(
-        data, entrypoints=entrypoints, artifacts=artifacts, initial={"entrypoint": entrypoint}
+        data,
+        entrypoints=entrypoints,
+        artifacts=offered_artifacts(user),
+        initial={"entrypoint": entrypoint},
     )
 
 

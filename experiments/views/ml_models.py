@@ -16,6 +16,7 @@ from .. import definitions
 from ..errors import DomainError
 from ..forms import MLModelForm, ModelVersionDescriptionForm, ModelVersionForm
 from ..models import Artifact, MLModel
+from .artifacts import offered_artifacts
 from .drafts import (
     MODEL_DRAFTS,
     change_draft_context,
@@ -63,19 +64,9 @@ def model_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The add-a-version form offers this many of the newest artifacts: a lab's
-# thousands of jobs would otherwise make a menu nobody can use.
-ARTIFACT_CHOICES = 200
-
-
 def version_form(request: HttpRequest, data=None) -> ModelVersionForm:
     """The add-a-version form, offering the newest artifacts the user may read."""
-    artifacts = (
-        Artifact.objects.visible_to(request.user)
-        .order_by("-id")
-        .values_list("pk", "job_id", "uri")[:ARTIFACT_CHOICES]
-    )
-    return ModelVersionForm(data, artifacts=artifacts)
+    return ModelVersionForm(data, artifacts=offered_artifacts(request.user))
 
 
 def render_detail(

@@ -260,7 +260,7 @@ def test_the_version_form_offers_readable_artifacts_by_job_and_uri(writer_client
 
 
 def test_the_version_form_offers_only_the_newest_artifacts(writer_client, model, team, monkeypatch):
-    monkeypatch.setattr("experiments.views.ml_models.ARTIFACT_CHOICES", 2)
+    monkeypatch.setattr("experiments.views.artifacts.ARTIFACT_CHOICES", 2)
     oldest, middle, newest = (ArtifactFactory(group=team, uri=f"file:///{n}") for n in range(3))
 
     page = writer_client.get(detail_url(model)).content.decode()
