@@ -155,6 +155,11 @@ def own_draft(drafts: QuerySet[Draft], user, *, pk: int) -> Draft:
     return draft
 
 
+def change_draft_of(user, resource: Resource) -> Draft | None:
+    """The user's draft of changes to ``resource``, if any (one query)."""
+    return Draft.objects.owned_by(user).of_resource(resource).first()
+
+
 def own_change_draft(drafts: QuerySet[Draft], user, resource: Resource) -> Draft:
     """The user's draft of changes to ``resource``; 404 if they have none."""
     draft = drafts.owned_by(user).of_resource(resource).first()

@@ -36,6 +36,7 @@ from ..drafts import (
     NEW,
     DraftDoesNotExistError,
     DraftKind,
+    change_draft_of,
     create_change_draft,
     create_draft,
     delete_draft,
@@ -291,7 +292,7 @@ def draft_form_context(
     stale = draft is not None and resource is not None and is_stale(draft, resource)
     earlier = None
     if draft is None and resource is not None and request.method == "GET":
-        earlier = Draft.objects.owned_by(request.user).of_resource(resource).first()
+        earlier = change_draft_of(request.user, resource)
     return {"draft": draft, "draft_stale": stale, "earlier_draft": earlier}
 
 
@@ -396,7 +397,7 @@ def save_change_draft(
         return None
     if (payload := _payload(pages, form, formsets, new=False)) is None:
         return None
-    existing = Draft.objects.owned_by(request.user).of_resource(resource).first()
+    existing = change_draft_of(request.user, resource)
     try:
         if existing is None:
             create_change_draft(user=request.user, resource=resource, payload=payload)
@@ -445,7 +446,7 @@ class ChangeDraftBanner:
 
 def change_draft_context(request: HttpRequest, resource: Resource, *, can_edit: bool) -> dict:
     """The context `_draft_banner.html` needs (one query)."""
-    draft = Draft.objects.owned_by(request.user).of_resource(resource).first()
+    draft = change_draft_of(request.user, resource)
     banner = None
     if draft is not None:
         pages = DRAFT_PAGES[resource.resource_type]
